@@ -1,0 +1,74 @@
+# What does a Keras LSTM output? -- build, test and maintain the course.
+# `make help` lists the targets. Everything runs inside .venv, created from requirements.txt.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.8
+
+# The notebooks' kernels and nbval see the same environment: TensorFlow's C++ logs off, no GPU probing,
+# and a fixed hash seed (matplotlib stays on the inline backend the kernel picks).
+export TF_CPP_MIN_LOG_LEVEL := 3
+export CUDA_VISIBLE_DEVICES := -1
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+WORKERS ?= 2
+NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	-p xdist -n $(WORKERS) --dist loadscope
+JB_BUILD := $(BIN)/jupyter-book build . --path-output . --builder html --warningiserror --nitpick --keep-going
+
+.PHONY: help venv book test unit nbval check-book refresh lab lint lock clean
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null || { \
+	  echo "This course needs Python 3.10 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)."; \
+	  echo "Install Python 3.10+ and run again, or name it: make PYTHON=python3.11 ..."; exit 1; }
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv from requirements.txt (only when missing or older than it).
+
+book: $(STAMP) ## Build the HTML book into _build/html (warnings are errors).
+	$(JB_BUILD)
+	@echo "The book is at _build/html/index.html -- open file://$(CURDIR)/_build/html/index.html"
+
+test: $(STAMP) ## Run everything: unit and hygiene tests, nbval over every notebook, the book build.
+	$(BIN)/python -m pytest -p xdist -n $(WORKERS) tests
+	$(NBVAL) $(NOTEBOOKS)
+	$(JB_BUILD)
+
+unit: $(STAMP) ## Only the unit and hygiene tests (no notebook execution).
+	$(BIN)/python -m pytest -p xdist -n $(WORKERS) tests
+
+nbval: $(STAMP) ## Only nbval over every notebook (or NOTEBOOKS=chapters/02_x.ipynb).
+	$(NBVAL) $(NOTEBOOKS)
+
+refresh: $(STAMP) ## Re-execute the notebooks in place (or NOTEBOOKS=...) with nbval's kernel set-up.
+	$(BIN)/python tests/refresh_notebooks.py $(NOTEBOOKS)
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab.
+	$(BIN)/jupyter lab chapters/
+
+lint: $(STAMP) ## ruff over the package, the tests and the notebooks.
+	$(BIN)/ruff check lstm_course tests chapters
+	$(BIN)/ruff format --check lstm_course tests
+
+lock: ## Regenerate requirements.txt from requirements.in (needs network).
+	$(PYTHON) -m pip install --quiet uv==$(UV_VERSION)
+	$(PYTHON) -m uv pip compile --universal --python-version 3.10 requirements.in -o requirements.txt
+
+clean: ## Remove the built book and caches (keeps .venv; `rm -rf .venv` for a cold start).
+	rm -rf _build .pytest_cache .hypothesis
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
