@@ -19,7 +19,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 WORKERS ?= 2
-NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.cfg \
 	-p xdist -n $(WORKERS) --dist loadscope
 JB_BUILD := $(BIN)/jupyter-book build . --path-output . --builder html --warningiserror --nitpick --keep-going
 
