@@ -44,7 +44,8 @@ book: $(STAMP) ## Build the HTML book into _build/html (warnings are errors).
 	$(JB_BUILD)
 	@echo "The book is at _build/html/index.html -- open file://$(CURDIR)/_build/html/index.html"
 
-test: $(STAMP) ## Run everything: unit and hygiene tests, nbval over every notebook, the book build.
+test: $(STAMP) ## Run everything: lint, unit and hygiene tests, nbval over every notebook, the book build.
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -p xdist -n $(WORKERS) tests
 	$(NBVAL) $(NOTEBOOKS)
 	$(JB_BUILD)
@@ -62,7 +63,7 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab.
 	$(BIN)/jupyter lab chapters/
 
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks.
-	$(BIN)/ruff check lstm_course tests chapters
+	$(BIN)/ruff check --output-format concise lstm_course tests chapters
 	$(BIN)/ruff format --check lstm_course tests
 
 lock: ## Regenerate requirements.txt from requirements.in (needs network).

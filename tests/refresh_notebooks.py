@@ -26,9 +26,7 @@ CELL_TIMEOUT_S = 600
 def refresh(path: Path) -> float:
     """Execute the notebook at ``path`` top to bottom in a fresh kernel and save it; return seconds."""
     nb = nbformat.read(path, as_version=4)
-    km = KernelManager(
-        kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager()
-    )
+    km = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
     client = NotebookClient(
         nb,
         km=km,
