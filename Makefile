@@ -29,9 +29,13 @@ help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null || { \
-	  echo "This course needs Python 3.10 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)."; \
-	  echo "Install Python 3.10+ and run again, or name it: make PYTHON=python3.11 ..."; exit 1; }
+	@found=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || found=""; \
+	case "$$found" in \
+	  "") echo "This course needs Python 3.10 or newer, and '$(PYTHON)' does not run. Install Python 3.10+,"; \
+	      echo "or name one: make PYTHON=python3.11 $(MAKECMDGOALS)"; exit 1;; \
+	  2.*|3.[0-9]) echo "This course needs Python 3.10 or newer; '$(PYTHON)' is Python $$found."; \
+	      echo "Install Python 3.10+, or name one: make PYTHON=python3.11 $(MAKECMDGOALS)"; exit 1;; \
+	esac
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
