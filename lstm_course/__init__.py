@@ -1,0 +1,49 @@
+"""Helpers for the course "What does a Keras LSTM output?".
+
+- ``reference``: an LSTM in plain NumPy that reproduces ``keras.layers.LSTM`` from its weights.
+- ``shapes``: output shapes and parameter counts of recurrent layers, predicted without Keras.
+- ``summary``: ``describe(model)``, a deterministic plain-text model summary.
+- ``plots``: figures of gates, states and hidden-state heatmaps.
+- ``exercises``: ``check_*`` functions that explain a wrong answer, returning a ``CheckResult``.
+
+Importing the package does not import Keras, TensorFlow or matplotlib.
+"""
+
+from lstm_course.exercises import CheckResult, check_output_shape, check_param_count, check_shape
+from lstm_course.plots import plot_gates, plot_hidden_heatmap, plot_states
+from lstm_course.reference import Gates, Trace, lstm_cell_step, lstm_forward, lstm_trace
+from lstm_course.shapes import (
+    MERGE_MODES,
+    LayerSpec,
+    gru_param_count,
+    lstm_output_shape,
+    lstm_param_count,
+    simple_rnn_param_count,
+    stack_output_shapes,
+)
+from lstm_course.summary import describe
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MERGE_MODES",
+    "CheckResult",
+    "Gates",
+    "LayerSpec",
+    "Trace",
+    "check_output_shape",
+    "check_param_count",
+    "check_shape",
+    "describe",
+    "gru_param_count",
+    "lstm_cell_step",
+    "lstm_forward",
+    "lstm_output_shape",
+    "lstm_param_count",
+    "lstm_trace",
+    "plot_gates",
+    "plot_hidden_heatmap",
+    "plot_states",
+    "simple_rnn_param_count",
+    "stack_output_shapes",
+]
