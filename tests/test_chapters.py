@@ -1,0 +1,95 @@
+"""Every teaching chapter has the same anatomy: objectives, exercises with solutions, a summary.
+
+The introduction (00) is the book's landing page and is exempt. Sphinx checks that the directives are
+well formed (the book builds with -W); these tests check that they are there.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from notebooks import code_cells, notebook_paths, read
+
+CHAPTERS = [path for path in notebook_paths() if not path.name.startswith("00_")]
+IDS = [path.name for path in CHAPTERS]
+
+
+def markdown(path) -> str:
+    return "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "markdown")
+
+
+def exercise_labels(text: str) -> list[str]:
+    return re.findall(r"```\{exercise(?:-start)?\}\n:label: ([\w-]+)", text)
+
+
+def solution_targets(text: str) -> list[str]:
+    return re.findall(r"```\{solution(?:-start)?\} ([\w-]+)", text)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_chapter_opens_with_learning_objectives(path):
+    first = read(path).cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# "), "a chapter starts with its title"
+    assert "What you will learn" in first.source, f"{path.name}: no learning objectives in the first cell"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_chapter_ends_with_a_summary(path):
+    assert re.search(r"^## Summary$", read(path).cells[-1].source, flags=re.M), (
+        f"{path.name}: the last cell should be the '## Summary'"
+    )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_chapter_has_two_or_more_exercises_each_with_a_dropdown_solution(path):
+    text = markdown(path)
+    labels = exercise_labels(text)
+    assert len(labels) >= 2, f"{path.name}: {len(labels)} exercise(s); a chapter needs at least 2"
+    assert sorted(solution_targets(text)) == sorted(labels), f"{path.name}: exercises and solutions differ"
+    solutions = re.findall(r"```\{solution(?:-start)?\} [\w-]+\n(:[^\n]*\n)*", text)
+    assert all(":class: dropdown" in block for block in solutions), f"{path.name}: a solution is not folded"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_gated_solutions_hold_executed_code(path):
+    """Solution code sits between solution-start and solution-end, so nbval runs and compares it."""
+    inside, executed = False, 0
+    for cell in read(path).cells:
+        if cell.cell_type == "markdown":
+            # One markdown cell may close a solution and open the next: the last directive wins.
+            start, end = cell.source.rfind("{solution-start}"), cell.source.rfind("{solution-end}")
+            if start != end:
+                inside = start > end
+        elif inside:
+            assert cell.execution_count is not None and cell.outputs, (
+                f"{path.name}: a solution cell has no stored output, so it proves nothing"
+            )
+            executed += 1
+    assert not inside, f"{path.name}: a solution-start has no solution-end"
+    assert executed >= 2
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_chapter_links_the_glossary(path):
+    assert "{term}`" in markdown(path), f"{path.name}: no {{term}} link to the glossary"
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=[p.name for p in notebook_paths()])
+def test_every_figure_has_alt_text(path):
+    for block in re.findall(r"```\{figure\}[^\n]*\n((?::[^\n]*\n)*)", markdown(path)):
+        assert re.search(r"^:alt: \S.{20,}$", block, flags=re.M), f"{path.name}: a figure has no alt text"
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=[p.name for p in notebook_paths()])
+def test_tensorflow_logs_are_silenced_before_any_import(path):
+    """The first code cell sets TF_CPP_MIN_LOG_LEVEL before anything imports TensorFlow or Keras."""
+    cells = code_cells(read(path))
+    sources = "\n".join(cell.source for cell in cells)
+    if not re.search(r"^\s*(import|from) (tensorflow|keras)\b", sources, flags=re.M):
+        return
+    first = cells[0].source
+    assert 'os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"' in first, f"{path.name}: first cell must silence TF"
+    setting = first.index("TF_CPP_MIN_LOG_LEVEL")
+    imports = [m.start() for m in re.finditer(r"^(import|from) (tensorflow|keras)\b", first, flags=re.M)]
+    assert all(setting < position for position in imports)
