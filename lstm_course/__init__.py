@@ -3,14 +3,25 @@
 - ``reference``: an LSTM in plain NumPy that reproduces ``keras.layers.LSTM`` from its weights.
 - ``shapes``: output shapes and parameter counts of recurrent layers, predicted without Keras.
 - ``summary``: ``describe(model)``, a deterministic plain-text model summary.
-- ``plots``: figures of gates, states and hidden-state heatmaps.
+- ``plots``: figures of gates, states, hidden-state heatmaps and paths, input sequences and
+  training curves.
 - ``exercises``: ``check_*`` functions that explain a wrong answer, returning a ``CheckResult``.
+- ``datasets``: two small seeded sequence tasks, a classification and a per-step labelling.
+- ``tables``: ``shape_table_html(rows)``, a table of shapes as deterministic HTML.
 
 Importing the package does not import Keras, TensorFlow or matplotlib.
 """
 
+from lstm_course.datasets import SPIKE_HEIGHT, make_classification_data, make_labelling_data
 from lstm_course.exercises import CheckResult, check_output_shape, check_param_count, check_shape
-from lstm_course.plots import plot_gates, plot_hidden_heatmap, plot_states
+from lstm_course.plots import (
+    plot_gates,
+    plot_hidden_heatmap,
+    plot_hidden_trajectory,
+    plot_history,
+    plot_sequences,
+    plot_states,
+)
 from lstm_course.reference import Gates, Trace, lstm_cell_step, lstm_forward, lstm_trace
 from lstm_course.shapes import (
     MERGE_MODES,
@@ -18,15 +29,18 @@ from lstm_course.shapes import (
     gru_param_count,
     lstm_output_shape,
     lstm_param_count,
+    rnn_output_shape,
     simple_rnn_param_count,
     stack_output_shapes,
 )
 from lstm_course.summary import describe
+from lstm_course.tables import shape_table_html
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MERGE_MODES",
+    "SPIKE_HEIGHT",
     "CheckResult",
     "Gates",
     "LayerSpec",
@@ -41,9 +55,16 @@ __all__ = [
     "lstm_output_shape",
     "lstm_param_count",
     "lstm_trace",
+    "make_classification_data",
+    "make_labelling_data",
     "plot_gates",
     "plot_hidden_heatmap",
+    "plot_hidden_trajectory",
+    "plot_history",
+    "plot_sequences",
     "plot_states",
+    "rnn_output_shape",
+    "shape_table_html",
     "simple_rnn_param_count",
     "stack_output_shapes",
 ]

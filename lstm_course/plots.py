@@ -1,4 +1,7 @@
-"""Figures of what happens inside an LSTM: gates, h and c over time, hidden-state heatmaps.
+"""Figures of what happens inside an LSTM and around it.
+
+Gates, h and c over time, hidden-state heatmaps and their path in two dimensions; the input
+sequences of a task and the training curves of a model.
 
 Each function builds a ``matplotlib.figure.Figure`` directly, without ``pyplot``: nothing is
 registered with pyplot, ``plt.show()`` is never called and no global style is changed. The figure
@@ -21,7 +24,14 @@ from lstm_course.reference import Gates
 if TYPE_CHECKING:
     import matplotlib.figure
 
-__all__ = ["plot_gates", "plot_hidden_heatmap", "plot_states"]
+__all__ = [
+    "plot_gates",
+    "plot_hidden_heatmap",
+    "plot_hidden_trajectory",
+    "plot_history",
+    "plot_sequences",
+    "plot_states",
+]
 
 _GATE_TITLES = {
     "input": "input gate i (how much is written)",
@@ -354,4 +364,394 @@ def plot_hidden_heatmap(
         axes.set_title(title)
     colourbar = fig.colorbar(image, ax=axes)
     colourbar.set_label("h value")
+    return fig
+
+
+# ------------------------------------------------------------------------------- tasks and training
+
+
+def _per_step_labels(labels: Any, shape: tuple[int, int], name: str) -> np.ndarray:
+    """Labels of shape (batch, timesteps) from (batch, timesteps) or (batch, timesteps, 1)."""
+    try:
+        array = np.asarray(labels, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be a numeric array; got {describe_value(labels)}") from error
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.shape != shape:
+        raise ValueError(
+            f"{name} must have shape {shape} or {(*shape, 1)} (one label per step); "
+            f"got shape {tuple(array.shape)}"
+        )
+    return array
+
+
+def plot_sequences(
+    x: Any,
+    *,
+    samples: Sequence[int] = (0, 1),
+    labels: Any = None,
+    running_sum: bool = False,
+    title: str | None = "Input sequences",
+) -> matplotlib.figure.Figure:
+    """Plot a few one-feature input sequences over time, one panel each, with their labels.
+
+    Parameters
+    ----------
+    x : array of shape (batch, timesteps, 1) or (batch, timesteps)
+        The inputs, e.g. from ``make_classification_data`` or ``make_labelling_data``.
+    samples : list of int, default (0, 1)
+        Which sequences of the batch to draw, one panel each, top to bottom.
+    labels : array, optional
+        Either one label per sequence, shape (batch,) or (batch, 1), written in each panel's
+        title; or one label per step, shape (batch, timesteps) or (batch, timesteps, 1), drawn as
+        a shaded background behind the steps whose label is not 0.
+    running_sum : bool, default False
+        Also draw the running sum of the sequence, ``x[0] + ... + x[t]``, as a dashed line.
+    title : str or None, default "Input sequences"
+        The figure title; None for none.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per sample, the value against the timestep (1 to timesteps), sharing both axes.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` or ``labels`` is not numeric, or ``samples`` is not a list of integers.
+    ValueError
+        If ``x`` has more than one feature or no step, a sample is out of range, or ``labels``
+        fits neither shape.
+
+    Examples
+    --------
+    >>> from lstm_course import make_labelling_data, plot_sequences
+    >>> x, y = make_labelling_data(3, 10, seed=0)
+    >>> fig = plot_sequences(x, samples=[0, 2], labels=y, running_sum=True)
+    >>> [axes.get_title() for axes in fig.axes]
+    ['sequence 0', 'sequence 2']
+    """
+    try:
+        values = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"x must be a numeric array of shape (batch, timesteps, 1); got {describe_value(x)}"
+        ) from error
+    if values.ndim == 3 and values.shape[2] == 1:
+        values = values[:, :, 0]
+    if values.ndim != 2 or values.shape[0] < 1 or values.shape[1] < 1:
+        raise ValueError(
+            "x must have shape (batch, timesteps, 1) or (batch, timesteps), one feature per step; "
+            f"got shape {tuple(np.shape(x))}"
+        )
+    batch, timesteps = values.shape
+    if isinstance(samples, (str, bytes)) or not isinstance(samples, Sequence) or not samples:
+        raise TypeError(f"samples must be a non-empty list of integers; got {describe_value(samples)}")
+    for sample in samples:
+        if not is_int(sample):
+            raise TypeError(f"samples must be a non-empty list of integers; got {describe_value(samples)}")
+        if not 0 <= sample < batch:
+            raise ValueError(f"samples must index the batch of x, 0 to {batch - 1}; got {list(samples)}")
+
+    sequence_labels = step_labels = None
+    if labels is not None:
+        if np.shape(labels) in ((batch,), (batch, 1)):
+            sequence_labels = np.asarray(labels).reshape(batch)
+        else:
+            step_labels = _per_step_labels(labels, (batch, timesteps), "labels")
+
+    steps = _timesteps(timesteps)
+    fig = _new_figure(8, 0.4 + 1.9 * len(samples))
+    grid = fig.subplots(len(samples), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+    for axes, sample in zip(grid, samples, strict=True):
+        if step_labels is not None:
+            marked = step_labels[sample] != 0
+            for step in steps[marked]:
+                axes.axvspan(step - 0.5, step + 0.5, color="C2", alpha=0.18, linewidth=0)
+        axes.plot(steps, values[sample], marker="o", markersize=3, color="C0", label="input x")
+        if running_sum:
+            axes.plot(steps, np.cumsum(values[sample]), linestyle="--", color="C1", label="running sum")
+        axes.axhline(0.0, color="0.6", linewidth=0.8)
+        heading = f"sequence {sample}"
+        if sequence_labels is not None:
+            label = sequence_labels[sample]
+            label = int(label) if float(label).is_integer() else label
+            heading += f": label {label}"
+        axes.set_title(heading)
+        axes.set_ylabel("value")
+        axes.grid(alpha=0.3)
+        _integer_ticks(axes)
+    grid[-1].set_xlabel("timestep")
+    grid[-1].set_xlim(0.5, timesteps + 0.5)
+    handles, names = grid[0].get_legend_handles_labels()
+    if step_labels is not None:
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(color="C2", alpha=0.18))
+        names.append("label 1")
+    if len(handles) > 1:
+        fig.legend(handles, names, loc="outside right upper")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def _history_dict(history: Any) -> dict[str, np.ndarray]:
+    """``History.history`` (or a History) as a dict of equally long 1-D float arrays."""
+    record = getattr(history, "history", history)
+    if not isinstance(record, Mapping) or not record:
+        raise TypeError(
+            "history must be a non-empty dict of metric name to per-epoch values, such as "
+            f"model.fit(...).history; got {describe_value(history)}"
+        )
+    arrays: dict[str, np.ndarray] = {}
+    for name, values in record.items():
+        if not isinstance(name, str):
+            raise TypeError(f"history keys must be metric names (str); got {name!r}")
+        try:
+            array = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"history[{name!r}] must be a list of numbers, one per epoch; got {describe_value(values)}"
+            ) from error
+        if array.ndim != 1 or array.size == 0:
+            raise ValueError(
+                f"history[{name!r}] must be a non-empty list of numbers, one per epoch; "
+                f"got shape {tuple(array.shape)}"
+            )
+        arrays[name] = array
+    lengths = {name: array.size for name, array in arrays.items()}
+    if len(set(lengths.values())) != 1:
+        found = ", ".join(f"{name} {size}" for name, size in lengths.items())
+        raise ValueError(f"every metric in history must have one value per epoch; got lengths {found}")
+    return arrays
+
+
+def plot_history(
+    history: Any,
+    *,
+    metrics: Sequence[str] | None = None,
+    title: str | None = "Training history",
+) -> matplotlib.figure.Figure:
+    """Plot training curves, one panel per metric, with the validation curve beside the training one.
+
+    Parameters
+    ----------
+    history : dict or keras.callbacks.History
+        What ``model.fit`` returns, or its ``.history`` dict: metric name to one value per epoch,
+        for example ``{"loss": [...], "accuracy": [...], "val_loss": [...], "val_accuracy": [...]}``.
+    metrics : list of str, optional
+        Which metrics to draw, without the ``val_`` prefix; by default every metric that does not
+        start with ``val_``, in the order of the dict. A metric whose ``val_`` twin is present gets
+        a dashed validation curve.
+    title : str or None, default "Training history"
+        The figure title; None for none.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per metric, side by side, against the epoch (1 to epochs).
+
+    Raises
+    ------
+    TypeError
+        If ``history`` is not a non-empty dict of lists of numbers, or ``metrics`` is not a list of
+        names.
+    ValueError
+        If the metrics have different numbers of epochs, or a requested metric is missing.
+
+    Examples
+    --------
+    >>> from lstm_course import plot_history
+    >>> fig = plot_history({"loss": [0.7, 0.4, 0.3], "val_loss": [0.72, 0.5, 0.41],
+    ...                     "accuracy": [0.5, 0.8, 0.9], "val_accuracy": [0.5, 0.75, 0.88]})
+    >>> [axes.get_title() for axes in fig.axes]
+    ['loss', 'accuracy']
+    """
+    arrays = _history_dict(history)
+    if metrics is None:
+        chosen = [name for name in arrays if not name.startswith("val_")] or list(arrays)
+    else:
+        if isinstance(metrics, (str, bytes)) or not isinstance(metrics, Sequence) or not metrics:
+            raise TypeError(
+                f"metrics must be a non-empty list of metric names; got {describe_value(metrics)}"
+            )
+        chosen = list(metrics)
+        missing = [name for name in chosen if name not in arrays]
+        if missing:
+            raise ValueError(
+                f"metrics {', '.join(map(repr, missing))} not in history; "
+                f"it has {', '.join(map(repr, arrays))}"
+            )
+    epochs = _timesteps(next(iter(arrays.values())).size)
+
+    fig = _new_figure(min(4.0 * len(chosen) + 1.0, 12.0), 3.5)
+    grid = fig.subplots(1, len(chosen), squeeze=False)[0]
+    for axes, name in zip(grid, chosen, strict=True):
+        axes.plot(epochs, arrays[name], marker="o", markersize=3, color="C0", label="training")
+        if f"val_{name}" in arrays:
+            axes.plot(
+                epochs,
+                arrays[f"val_{name}"],
+                marker="o",
+                markersize=3,
+                linestyle="--",
+                color="C1",
+                label="validation",
+            )
+            axes.legend()
+        axes.set_title(name)
+        axes.set_xlabel("epoch")
+        axes.set_ylabel(name)
+        axes.grid(alpha=0.3)
+        _integer_ticks(axes)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def _principal_path(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Project rows (timesteps, units) on their first two principal components.
+
+    Returns the (timesteps, 2) coordinates and the fraction of the variance along each component.
+    Each component's sign is fixed so that its largest loading is positive, so the picture does
+    not flip between machines.
+    """
+    centred = values - values.mean(axis=0)
+    _, singular, directions = np.linalg.svd(centred, full_matrices=False)
+    directions = directions[:2]
+    largest = np.argmax(np.abs(directions), axis=1)
+    signs = np.sign(directions[np.arange(directions.shape[0]), largest])
+    signs[signs == 0] = 1.0
+    directions = directions * signs[:, None]
+    coordinates = centred @ directions.T
+    if coordinates.shape[1] < 2:
+        coordinates = np.column_stack([coordinates, np.zeros(len(coordinates))])
+    total = float(np.sum(singular**2))
+    fractions = singular[:2] ** 2 / total if total > 0 else np.zeros(2)
+    fractions = np.concatenate([fractions, np.zeros(2 - fractions.size)])
+    return coordinates, fractions
+
+
+def _trajectory_labels(labels: Any, hidden_shape: tuple[int, ...], timesteps: int, sample: int) -> np.ndarray:
+    """One label per step of the plotted sequence, from labels of that sequence or of the batch."""
+    try:
+        array = np.asarray(labels, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"labels must be a numeric array; got {describe_value(labels)}") from error
+    if array.shape in ((timesteps,), (timesteps, 1)):
+        return array.reshape(timesteps)
+    if len(hidden_shape) == 3:
+        batch = hidden_shape[0]
+        if array.shape in ((batch, timesteps), (batch, timesteps, 1)):
+            return array.reshape(batch, timesteps)[sample]
+    raise ValueError(
+        f"labels must give one label per step, shape ({timesteps},), or per step of the batch, "
+        f"(batch, {timesteps}); got shape {tuple(array.shape)}"
+    )
+
+
+def plot_hidden_trajectory(
+    hidden_states: Any,
+    *,
+    sample: int = 0,
+    labels: Any = None,
+    title: str | None = "Path of the hidden state over time",
+) -> matplotlib.figure.Figure:
+    """Draw the path of one sequence's hidden state over time, projected on two dimensions.
+
+    The hidden states of the sequence, one vector of width ``units`` per step, are projected on
+    their first two principal components (computed with NumPy's SVD after subtracting their
+    mean), and joined in time order; the axis labels say how much of the variance each component
+    holds.
+
+    Parameters
+    ----------
+    hidden_states : array of shape (timesteps, units) or (batch, timesteps, units)
+        For example the output of ``LSTM(units, return_sequences=True)``.
+    sample : int, default 0
+        Which sequence of the batch to plot, for a 3-D array.
+    labels : array, optional
+        One label per step of that sequence, shape (timesteps,) or (timesteps, 1), or of the
+        whole batch, (batch, timesteps) or (batch, timesteps, 1): each point is coloured by its
+        label. By default the points are coloured by timestep.
+    title : str or None, default "Path of the hidden state over time"
+        The axes title; None for none.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes (PC 1 across, PC 2 up) with the first and last steps marked; a legend of the
+        labels, or a colourbar of the timesteps.
+
+    Raises
+    ------
+    TypeError
+        If ``hidden_states`` or ``labels`` is not numeric, or ``sample`` is not an integer.
+    ValueError
+        If ``hidden_states`` is not 2-D or 3-D, has fewer than 2 timesteps, ``sample`` is out of
+        range, or ``labels`` does not give one label per step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lstm_course import plot_hidden_trajectory
+    >>> h = np.tanh(np.random.default_rng(0).normal(size=(12, 4)).cumsum(axis=0))
+    >>> fig = plot_hidden_trajectory(h, labels=np.arange(12) >= 6)
+    >>> fig.axes[0].get_xlabel().startswith("PC 1")
+    True
+    """
+    values = _steps_by_units(hidden_states, "hidden_states", sample)
+    timesteps = values.shape[0]
+    if timesteps < 2:
+        raise ValueError(
+            f"hidden_states must have at least 2 timesteps to draw a path; got shape {tuple(values.shape)}"
+        )
+    step_labels = None
+    if labels is not None:
+        step_labels = _trajectory_labels(labels, np.shape(hidden_states), timesteps, sample)
+    coordinates, fractions = _principal_path(values)
+
+    fig = _new_figure(6.5, 5)
+    axes = fig.subplots()
+    axes.plot(coordinates[:, 0], coordinates[:, 1], color="0.6", linewidth=1.0, zorder=1)
+    if step_labels is None:
+        from matplotlib import colormaps
+
+        points = axes.scatter(
+            coordinates[:, 0],
+            coordinates[:, 1],
+            c=_timesteps(timesteps),
+            cmap=colormaps["viridis"],
+            s=30,
+            zorder=2,
+        )
+        fig.colorbar(points, ax=axes).set_label("timestep")
+    else:
+        for colour, value in enumerate(np.unique(step_labels)):
+            chosen = step_labels == value
+            shown = int(value) if float(value).is_integer() else value
+            axes.scatter(
+                coordinates[chosen, 0],
+                coordinates[chosen, 1],
+                color=f"C{colour % 10}",
+                s=30,
+                zorder=2,
+                label=f"label {shown}",
+            )
+        axes.legend()
+    for index, text in ((0, "step 1"), (timesteps - 1, f"step {timesteps}")):
+        axes.annotate(
+            text,
+            coordinates[index],
+            textcoords="offset points",
+            xytext=(6, 6),
+            fontsize=9,
+        )
+    axes.set_xlabel(f"PC 1 ({fractions[0]:.0%} of the variance)")
+    axes.set_ylabel(f"PC 2 ({fractions[1]:.0%} of the variance)")
+    axes.grid(alpha=0.3)
+    if title:
+        axes.set_title(title)
     return fig

@@ -17,6 +17,7 @@ __all__ = [
     "gru_param_count",
     "lstm_output_shape",
     "lstm_param_count",
+    "rnn_output_shape",
     "simple_rnn_param_count",
     "stack_output_shapes",
 ]
@@ -28,6 +29,8 @@ MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
 _KINDS = ("lstm", "gru", "simple_rnn", "dense")
 _CLASS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN", "dense": "Dense"}
+#: How many final states each recurrent layer returns per direction with ``return_state=True``.
+_STATES_PER_DIRECTION = {"lstm": 2, "gru": 1, "simple_rnn": 1}
 
 
 def _sequence_input_shape(input_shape: Any) -> tuple[int | None, int | None, int]:
@@ -53,6 +56,8 @@ def lstm_output_shape(
     merge_mode: str | None = "concat",
 ) -> Shape | list[Shape]:
     """Predict the shape, or list of shapes, that a Keras LSTM layer returns.
+
+    This is ``rnn_output_shape(..., kind="lstm")``.
 
     Parameters
     ----------
@@ -99,18 +104,94 @@ def lstm_output_shape(
     >>> lstm_output_shape((None, 10, 8), 32, return_state=True)
     [(None, 32), (None, 32), (None, 32)]
     """
+    return rnn_output_shape(
+        input_shape,
+        units,
+        kind="lstm",
+        return_sequences=return_sequences,
+        return_state=return_state,
+        bidirectional=bidirectional,
+        merge_mode=merge_mode,
+    )
+
+
+def rnn_output_shape(
+    input_shape: Sequence[int | None],
+    units: int,
+    *,
+    kind: str = "lstm",
+    return_sequences: bool = False,
+    return_state: bool = False,
+    bidirectional: bool = False,
+    merge_mode: str | None = "concat",
+) -> Shape | list[Shape]:
+    """Predict the shape, or list of shapes, that a Keras LSTM, GRU or SimpleRNN layer returns.
+
+    The three layers differ only in their states: an LSTM has two, h and c, while a GRU and a
+    SimpleRNN have one, h. So with ``return_state=True`` each direction adds two shapes for an
+    LSTM and one for the others.
+
+    Parameters
+    ----------
+    input_shape : tuple (batch, timesteps, features)
+        The input shape; ``batch`` and ``timesteps`` may be None, as in ``keras.Input``.
+    units : int
+        The layer's ``units``: the width of its output and of each of its states.
+    kind : {"lstm", "gru", "simple_rnn"}, default "lstm"
+        The layer class: ``LSTM``, ``GRU`` or ``SimpleRNN``.
+    return_sequences : bool, default False
+        Whether the layer returns every step, ``(batch, timesteps, width)``, or only the last,
+        ``(batch, width)``.
+    return_state : bool, default False
+        Whether the final states follow the output.
+    bidirectional : bool, default False
+        Whether the layer is wrapped in ``keras.layers.Bidirectional``.
+    merge_mode : {"concat", "sum", "mul", "ave", None}, default "concat"
+        How ``Bidirectional`` merges the two directions (ignored unless ``bidirectional``):
+        ``"concat"`` doubles the width, the others keep it, None returns both outputs unmerged.
+
+    Returns
+    -------
+    tuple
+        The output shape, when there is a single output (``return_state=False`` and not
+        ``merge_mode=None``).
+    list of tuple
+        Otherwise, in Keras' order (Keras returns them as one flat tuple of tensors): the
+        output(s), forward then backward if ``merge_mode=None``; then the final states of the
+        forward direction (``h, c`` for an LSTM, ``h`` otherwise), then those of the backward
+        direction. Every state has shape ``(batch, units)``.
+
+    Raises
+    ------
+    ValueError
+        If ``input_shape`` is not 3-D or lacks the number of features, if ``units`` is not
+        positive, or if ``kind`` or ``merge_mode`` is not one of the values above.
+    TypeError
+        If ``units`` is not an integer, a flag is not a bool or ``input_shape`` is not a tuple.
+
+    Examples
+    --------
+    >>> from lstm_course import rnn_output_shape
+    >>> rnn_output_shape((None, 10, 8), 32, kind="gru", return_state=True)
+    [(None, 32), (None, 32)]
+    >>> rnn_output_shape((2, 10, 8), 32, kind="simple_rnn", return_sequences=True,
+    ...                  return_state=True, bidirectional=True, merge_mode=None)
+    [(2, 10, 32), (2, 10, 32), (2, 32), (2, 32)]
+    """
     batch, timesteps, _ = _sequence_input_shape(input_shape)
     units = positive_int(units, "units")
+    kind = choice(kind, "kind", tuple(_STATES_PER_DIRECTION))
     return_sequences = flag(return_sequences, "return_sequences")
     return_state = flag(return_state, "return_state")
     bidirectional = flag(bidirectional, "bidirectional")
     merge_mode = choice(merge_mode, "merge_mode", MERGE_MODES)
 
+    directions = 2 if bidirectional else 1
     width = 2 * units if bidirectional and merge_mode == "concat" else units
     output: Shape = (batch, timesteps, width) if return_sequences else (batch, width)
     state: Shape = (batch, units)
     outputs = [output, output] if bidirectional and merge_mode is None else [output]
-    states = [state] * (4 if bidirectional else 2) if return_state else []
+    states = [state] * (_STATES_PER_DIRECTION[kind] * directions) if return_state else []
     shapes = outputs + states
     return shapes[0] if len(shapes) == 1 else shapes
 

@@ -14,7 +14,18 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lstm_course import Gates, lstm_trace, plot_gates, plot_hidden_heatmap, plot_states  # noqa: E402
+from lstm_course import (  # noqa: E402
+    Gates,
+    lstm_trace,
+    make_classification_data,
+    make_labelling_data,
+    plot_gates,
+    plot_hidden_heatmap,
+    plot_hidden_trajectory,
+    plot_history,
+    plot_sequences,
+    plot_states,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -209,3 +220,214 @@ def test_returned_figure_displays_in_jupyter_as_one_png_without_pyplot(trace, he
     assert set(data) == {"image/png", "text/plain"}
     assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
     assert re.fullmatch(r"<Figure size \d+x\d+ with \d Axes>", data["text/plain"])
+
+
+# ------------------------------------------------------------- sequences, training curves, paths
+
+HISTORY = {
+    "loss": [0.7, 0.5, 0.3],
+    "accuracy": [0.5, 0.8, 0.9],
+    "val_loss": [0.72, 0.55, 0.4],
+    "val_accuracy": [0.45, 0.75, 0.85],
+}
+
+
+def test_plot_history_draws_one_panel_per_metric_with_its_validation_curve_dashed():
+    fig = plot_history(HISTORY)
+    render(fig)
+    assert isinstance(fig, Figure)
+    assert [axes.get_title() for axes in fig.axes] == ["loss", "accuracy"]
+    assert fig.get_suptitle() == "Training history"
+    loss_axes = fig.axes[0]
+    assert loss_axes.get_xlabel() == "epoch" and loss_axes.get_ylabel() == "loss"
+    training, validation = loss_axes.lines
+    np.testing.assert_array_equal(training.get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(training.get_ydata(), HISTORY["loss"])
+    np.testing.assert_array_equal(validation.get_ydata(), HISTORY["val_loss"])
+    assert training.get_linestyle() == "-" and validation.get_linestyle() == "--"
+    assert [text.get_text() for text in loss_axes.get_legend().get_texts()] == ["training", "validation"]
+
+
+def test_plot_history_accepts_a_history_object_chosen_metrics_and_no_validation():
+    class History:  # what model.fit returns: the dict is its .history
+        history = {"loss": [1.0, 0.5], "mae": [0.9, 0.4]}
+
+    fig = plot_history(History(), metrics=["mae"], title=None)
+    assert [axes.get_title() for axes in fig.axes] == ["mae"]
+    assert len(fig.axes[0].lines) == 1 and fig.axes[0].get_legend() is None
+    assert fig.get_suptitle() == ""
+
+
+def test_plot_history_of_a_single_epoch_draws_a_point():
+    fig = plot_history({"loss": [0.3]})
+    render(fig)
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_xdata(), [1])
+
+
+def test_plot_sequences_titles_panels_with_sequence_labels():
+    x, y = make_classification_data(6, 12, seed=0)
+    fig = plot_sequences(x, samples=[0, 1, 5], labels=y)
+    render(fig)
+    titles = [axes.get_title() for axes in fig.axes]
+    assert titles == [f"sequence {i}: label {int(y[i, 0])}" for i in (0, 1, 5)]
+    np.testing.assert_array_equal(fig.axes[2].lines[0].get_ydata(), x[5, :, 0])
+    np.testing.assert_array_equal(fig.axes[2].lines[0].get_xdata(), np.arange(1, 13))
+    assert fig.axes[-1].get_xlabel() == "timestep"
+    assert fig.get_suptitle() == "Input sequences"
+
+
+def test_plot_sequences_shades_steps_labelled_one_and_draws_the_running_sum():
+    x, y = make_labelling_data(3, 10, seed=0)
+    fig = plot_sequences(x, samples=[1], labels=y, running_sum=True)
+    render(fig)
+    axes = fig.axes[0]
+    assert len(axes.patches) == int(y[1].sum())
+    running = [line for line in axes.lines if line.get_label() == "running sum"]
+    np.testing.assert_allclose(running[0].get_ydata(), np.cumsum(x[1, :, 0]), atol=1e-6)
+    legend = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert legend == ["input x", "running sum", "label 1"]
+
+
+def test_plot_sequences_accepts_2d_inputs_without_labels():
+    fig = plot_sequences(np.zeros((2, 4)), samples=[1], title=None)
+    assert [axes.get_title() for axes in fig.axes] == ["sequence 1"]
+    assert fig.legends == []
+
+
+def test_plot_hidden_trajectory_projects_on_the_first_two_principal_components():
+    rng = np.random.default_rng(0)
+    # Points on a line in 5-D: all the variance lies along the first component.
+    direction = rng.normal(size=5)
+    h = np.outer(np.linspace(-1, 1, 9), direction) + 0.3
+    fig = plot_hidden_trajectory(h, title=None)
+    render(fig)
+    path_axes, colourbar_axes = fig.axes
+    assert path_axes.get_xlabel() == "PC 1 (100% of the variance)"
+    assert path_axes.get_ylabel() == "PC 2 (0% of the variance)"
+    assert colourbar_axes.get_ylabel() == "timestep"
+    xs, ys = path_axes.lines[0].get_xdata(), path_axes.lines[0].get_ydata()
+    np.testing.assert_allclose(
+        np.abs(xs), np.abs(np.linspace(-1, 1, 9)) * np.linalg.norm(direction), atol=1e-12
+    )
+    np.testing.assert_allclose(ys, 0, atol=1e-9)
+    assert [text.get_text() for text in path_axes.texts] == ["step 1", "step 9"]
+
+
+def test_plot_hidden_trajectory_does_not_flip_when_the_states_are_shifted():
+    h = np.tanh(np.random.default_rng(1).normal(size=(10, 4)).cumsum(axis=0))
+    first = plot_hidden_trajectory(h).axes[0].lines[0].get_xydata()
+    shifted = plot_hidden_trajectory(h + 5.0).axes[0].lines[0].get_xydata()
+    np.testing.assert_allclose(first, shifted, atol=1e-9)
+
+
+def test_plot_hidden_trajectory_colours_points_by_label_for_one_sequence_or_the_batch():
+    h = np.tanh(np.random.default_rng(2).normal(size=(3, 8, 4)))
+    labels = (np.arange(24).reshape(3, 8, 1) % 3 == 0).astype(float)
+    fig = plot_hidden_trajectory(h, sample=2, labels=labels)
+    render(fig)
+    axes = fig.axes[0]
+    assert len(fig.axes) == 1
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == ["label 0", "label 1"]
+    ones = axes.collections[1].get_offsets()
+    assert len(ones) == int(labels[2].sum())
+    same = plot_hidden_trajectory(h[2], labels=labels[2, :, 0])
+    np.testing.assert_allclose(same.axes[0].collections[1].get_offsets(), ones)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: plot_history([0.1, 0.2]),
+            TypeError,
+            r"history must be a non-empty dict of metric name to per-epoch values, such as "
+            r"model\.fit\(\.\.\.\)\.history; got \[0\.1, 0\.2\]",
+        ),
+        (lambda: plot_history({}), TypeError, r"history must be a non-empty dict"),
+        (
+            lambda: plot_history({"loss": [0.3, 0.2], "val_loss": [0.4]}),
+            ValueError,
+            r"every metric in history must have one value per epoch; got lengths loss 2, val_loss 1",
+        ),
+        (
+            lambda: plot_history({"loss": []}),
+            ValueError,
+            r"history\['loss'\] must be a non-empty list of numbers, one per epoch; got shape \(0,\)",
+        ),
+        (
+            lambda: plot_history({"loss": ["a"]}),
+            TypeError,
+            r"history\['loss'\] must be a list of numbers, one per epoch; got \['a'\]",
+        ),
+        (
+            lambda: plot_history(HISTORY, metrics=["mae"]),
+            ValueError,
+            r"metrics 'mae' not in history; it has 'loss', 'accuracy', 'val_loss', 'val_accuracy'",
+        ),
+        (
+            lambda: plot_history(HISTORY, metrics="loss"),
+            TypeError,
+            r"metrics must be a non-empty list of metric names; got 'loss'",
+        ),
+        (
+            lambda: plot_sequences(np.zeros((2, 5, 3))),
+            ValueError,
+            r"x must have shape \(batch, timesteps, 1\) or \(batch, timesteps\), one feature per step; "
+            r"got shape \(2, 5, 3\)",
+        ),
+        (
+            lambda: plot_sequences(np.zeros((2, 5, 1)), samples=[2]),
+            ValueError,
+            r"samples must index the batch of x, 0 to 1; got \[2\]",
+        ),
+        (
+            lambda: plot_sequences(np.zeros((2, 5, 1)), samples=0),
+            TypeError,
+            r"samples must be a non-empty list of integers; got 0",
+        ),
+        (
+            lambda: plot_sequences(np.zeros((2, 5, 1)), labels=np.zeros((2, 4))),
+            ValueError,
+            r"labels must have shape \(2, 5\) or \(2, 5, 1\) \(one label per step\); got shape \(2, 4\)",
+        ),
+        (
+            lambda: plot_sequences([["a"]]),
+            TypeError,
+            r"x must be a numeric array of shape \(batch, timesteps, 1\); got \[\['a'\]\]",
+        ),
+        (
+            lambda: plot_hidden_trajectory(np.zeros((1, 4))),
+            ValueError,
+            r"hidden_states must have at least 2 timesteps to draw a path; got shape \(1, 4\)",
+        ),
+        (
+            lambda: plot_hidden_trajectory(np.zeros((5, 4)), labels=np.zeros(4)),
+            ValueError,
+            r"labels must give one label per step, shape \(5,\), or per step of the batch, "
+            r"\(batch, 5\); got shape \(4,\)",
+        ),
+        (
+            lambda: plot_hidden_trajectory(np.zeros((2, 5, 4)), sample=2),
+            ValueError,
+            r"sample must index the batch of hidden_states, 0 to 1; got 2",
+        ),
+    ],
+)
+def test_new_plot_helpers_reject_bad_input_naming_expected_and_received(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize("helper", ["history", "sequences", "trajectory"])
+def test_new_helpers_display_in_jupyter_as_one_png(helper):
+    from IPython.core.formatters import DisplayFormatter
+
+    x, y = make_labelling_data(2, 6, seed=0)
+    fig = {
+        "history": lambda: plot_history(HISTORY),
+        "sequences": lambda: plot_sequences(x, labels=y),
+        "trajectory": lambda: plot_hidden_trajectory(np.tanh(np.cumsum(x.repeat(3, axis=2), axis=1))),
+    }[helper]()
+    data, _ = DisplayFormatter().format(fig)
+    assert set(data) == {"image/png", "text/plain"}
+    assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"

@@ -19,6 +19,7 @@ from lstm_course import (  # noqa: E402
     gru_param_count,
     lstm_output_shape,
     lstm_param_count,
+    rnn_output_shape,
     simple_rnn_param_count,
     stack_output_shapes,
 )
@@ -356,3 +357,115 @@ def test_lstm_output_shape_accepts_numpy_integers_as_units_and_sizes():
 def test_stack_hints_at_return_sequences_only_after_a_recurrent_layer():
     with pytest.raises(ValueError, match=r"Full shape received: \(None, 4\)$"):
         stack_output_shapes((None, 8), [{"units": 4, "kind": "dense"}, {"units": 2}])
+
+
+# ---------------------------------------------------------------- LSTM, GRU and SimpleRNN together
+
+RNN_CLASSES = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "simple_rnn": keras.layers.SimpleRNN}
+
+
+def build_rnn(kind, units, *, return_sequences, return_state, bidirectional, merge_mode):
+    layer = RNN_CLASSES[kind](units, return_sequences=return_sequences, return_state=return_state)
+    if bidirectional:
+        layer = keras.layers.Bidirectional(layer, merge_mode=merge_mode)
+    return layer
+
+
+@pytest.mark.parametrize(("bidirectional", "merge_mode"), WRAPPINGS)
+@pytest.mark.parametrize("return_state", [False, True])
+@pytest.mark.parametrize("return_sequences", [False, True])
+@pytest.mark.parametrize("kind", list(RNN_CLASSES))
+def test_rnn_output_shape_matches_keras_for_every_kind_flag_and_merge_mode(
+    kind, return_sequences, return_state, bidirectional, merge_mode
+):
+    flags = {
+        "return_sequences": return_sequences,
+        "return_state": return_state,
+        "bidirectional": bidirectional,
+        "merge_mode": merge_mode,
+    }
+    result = build_rnn(kind, 4, **flags)(np.zeros((2, 5, 3), dtype=np.float32))
+    assert rnn_output_shape((2, 5, 3), 4, kind=kind, **flags) == keras_shapes(result)
+
+
+@pytest.mark.parametrize("kind", list(RNN_CLASSES))
+def test_rnn_output_shape_matches_keras_symbolic_call_with_unknown_batch(kind):
+    flags = {"return_sequences": True, "return_state": True, "bidirectional": True, "merge_mode": None}
+    result = build_rnn(kind, 6, **flags)(keras.Input(shape=(9, 2)))
+    assert rnn_output_shape((None, 9, 2), 6, kind=kind, **flags) == keras_shapes(result)
+
+
+@pytest.mark.parametrize(("kind", "tensors"), [("lstm", 6), ("gru", 4), ("simple_rnn", 4)])
+def test_bidirectional_merge_mode_none_with_return_state_is_one_flat_tuple(kind, tensors):
+    """Keras 3 returns (forward out, backward out, forward states..., backward states...), not nested."""
+    inputs = np.random.default_rng(1).normal(size=(2, 5, 3)).astype(np.float32)
+    layer = build_rnn(kind, 4, return_sequences=True, return_state=True, bidirectional=True, merge_mode=None)
+    result = layer(inputs)
+    assert isinstance(result, tuple) and len(result) == tensors
+    assert all(hasattr(item, "shape") for item in result)
+    forward_seq, backward_seq = np.asarray(result[0]), np.asarray(result[1])
+    states = [np.asarray(item) for item in result[2:]]
+    forward_h, backward_h = states[0], states[len(states) // 2]
+    # The backward sequence is turned back into forward time order: its first row is the backward
+    # layer's final h, as the last row of the forward sequence is the forward layer's.
+    np.testing.assert_allclose(forward_seq[:, -1], forward_h, atol=1e-6)
+    np.testing.assert_allclose(backward_seq[:, 0], backward_h, atol=1e-6)
+
+
+@pytest.mark.parametrize(("bidirectional", "merge_mode"), WRAPPINGS)
+@pytest.mark.parametrize("return_state", [False, True])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_lstm_output_shape_is_rnn_output_shape_with_kind_lstm(
+    return_sequences, return_state, bidirectional, merge_mode
+):
+    flags = {
+        "return_sequences": return_sequences,
+        "return_state": return_state,
+        "bidirectional": bidirectional,
+        "merge_mode": merge_mode,
+    }
+    assert lstm_output_shape((None, 7, 3), 5, **flags) == rnn_output_shape(
+        (None, 7, 3), 5, kind="lstm", **flags
+    )
+
+
+def test_rnn_output_shape_counts_one_state_per_direction_for_gru_and_simple_rnn_two_for_lstm():
+    for kind, per_direction in [("lstm", 2), ("gru", 1), ("simple_rnn", 1)]:
+        single = rnn_output_shape((None, 4, 2), 3, kind=kind, return_state=True)
+        double = rnn_output_shape((None, 4, 2), 3, kind=kind, return_state=True, bidirectional=True)
+        assert len(single) == 1 + per_direction
+        assert len(double) == 1 + 2 * per_direction
+
+
+def test_rnn_output_shape_defaults_to_an_lstm_returning_its_last_step():
+    assert rnn_output_shape((8, 10, 3), 16) == (8, 16)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (
+            {"kind": "dense"},
+            ValueError,
+            r"kind must be one of 'lstm', 'gru', 'simple_rnn'; got 'dense'",
+        ),
+        ({"kind": "LSTM"}, ValueError, r"kind must be one of 'lstm', 'gru', 'simple_rnn'; got 'LSTM'"),
+        ({"kind": None}, ValueError, r"kind must be one of 'lstm', 'gru', 'simple_rnn'; got None"),
+        (
+            {"kind": "gru", "merge_mode": "max", "bidirectional": True},
+            ValueError,
+            r"merge_mode must be one of 'concat', 'sum', 'mul', 'ave', None; got 'max'",
+        ),
+        ({"kind": "gru", "return_sequences": 1}, TypeError, r"return_sequences must be True or False; got 1"),
+    ],
+)
+def test_rnn_output_shape_rejects_bad_input_naming_expected_and_received(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        rnn_output_shape((None, 10, 8), 4, **kwargs)
+
+
+def test_rnn_output_shape_validates_shape_and_units_like_lstm_output_shape():
+    with pytest.raises(ValueError, match=r"input_shape must be 3-D"):
+        rnn_output_shape((None, 8), 4, kind="simple_rnn")
+    with pytest.raises(ValueError, match=r"units must be a positive integer; got 0"):
+        rnn_output_shape((None, 10, 8), 0, kind="gru")
