@@ -19,11 +19,12 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 WORKERS ?= 2
+TIMEOUT ?= 60
 NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.cfg \
 	-p xdist -n $(WORKERS) --dist loadscope
 JB_BUILD := $(BIN)/jupyter-book build . --path-output . --builder html --warningiserror --nitpick --keep-going
 
-.PHONY: help venv book test unit nbval check-book refresh lab lint lock clean
+.PHONY: help venv book test unit nbval refresh student grade lab lint lock clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -36,13 +37,12 @@ $(STAMP): requirements.txt pyproject.toml
 	  2.*|3.[0-9]) echo "This course needs Python 3.10 or newer; '$(PYTHON)' is Python $$found."; \
 	      echo "Install Python 3.10+, or name one: make PYTHON=python3.11 $(MAKECMDGOALS)"; exit 1;; \
 	esac
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-venv: $(STAMP) ## Create .venv from requirements.txt (only when missing or older than it).
+venv: $(STAMP) ## Create or update .venv from requirements.txt (when missing or older than it).
 
 book: $(STAMP) ## Build the HTML book into _build/html (warnings are errors).
 	$(JB_BUILD)
@@ -63,12 +63,19 @@ nbval: $(STAMP) ## Only nbval over every notebook (or NOTEBOOKS=chapters/02_x.ip
 refresh: $(STAMP) ## Re-execute the notebooks in place (or NOTEBOOKS=...) with nbval's kernel set-up.
 	$(BIN)/python tests/refresh_notebooks.py $(NOTEBOOKS)
 
+student: $(STAMP) ## Build the student edition: _build/student/notebooks/ and _build/student/html/.
+	$(BIN)/python -m coursework.student _build/student
+
+grade: $(STAMP) ## Grade submissions: make grade SUBMISSIONS=dir/ [TIMEOUT=60] (CSV into dir/grades.csv).
+	@test -n "$(SUBMISSIONS)" || { echo "Name the folder of submitted notebooks: make grade SUBMISSIONS=dir/"; exit 2; }
+	$(BIN)/python -m coursework.grade "$(SUBMISSIONS)" --timeout $(TIMEOUT) --csv "$(SUBMISSIONS)/grades.csv"
+
 lab: $(STAMP) ## Open the notebooks in JupyterLab.
 	$(BIN)/jupyter lab chapters/
 
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks.
-	$(BIN)/ruff check --output-format concise lstm_course tests chapters
-	$(BIN)/ruff format --check lstm_course tests
+	$(BIN)/ruff check --output-format concise lstm_course coursework tests chapters
+	$(BIN)/ruff format --check lstm_course coursework tests
 
 lock: ## Regenerate requirements.txt from requirements.in (needs network).
 	$(PYTHON) -m pip install --quiet uv==$(UV_VERSION)

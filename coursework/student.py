@@ -1,0 +1,86 @@
+"""Build the student edition: student notebooks and a student book, with no solution in either.
+
+Usage (through ``make student``)::
+
+    python -m coursework.student [OUTPUT_DIR]      # default: _build/student
+
+writes ``OUTPUT_DIR/notebooks/`` (one student notebook per chapter) and ``OUTPUT_DIR/html/`` (the
+book, built from the student notebooks rather than from the chapters, so that no page, download,
+``_sources/`` file or search index entry is ever made from a solution).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from coursework.solutions import student_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK_FILES = ["_toc.yml", "glossary.md", "references.md", "references.bib", "api.md"]
+JB_FLAGS = ["--builder", "html", "--warningiserror", "--nitpick", "--keep-going"]
+
+
+def write_student_notebooks(target: Path, root: Path = ROOT) -> list[Path]:
+    """Write the student version of every chapter into target; return the paths written."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chapter in sorted((root / "chapters").glob("*.ipynb")):
+        nb = nbformat.read(chapter, as_version=4)
+        out = target / chapter.name
+        nbformat.write(student_notebook(nb, chapter.name), out)
+        written.append(out)
+    return written
+
+
+def write_book_source(source: Path, root: Path = ROOT) -> None:
+    """A copy of the book's source tree whose chapters are the student notebooks."""
+    if source.exists():
+        shutil.rmtree(source)
+    (source / "chapters").mkdir(parents=True)
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config["title"] = f"{config['title']} (student edition)"
+    (source / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    for name in BOOK_FILES:
+        shutil.copy(root / name, source / name)
+    shutil.copytree(root / "chapters" / "images", source / "chapters" / "images")
+    write_student_notebooks(source / "chapters", root)
+
+
+def build(output: Path, root: Path = ROOT) -> Path:
+    """Build the student notebooks and book under output; return the HTML folder."""
+    output = output.resolve()
+    notebooks = output / "notebooks"
+    if notebooks.exists():
+        shutil.rmtree(notebooks)
+    write_student_notebooks(notebooks, root)
+    source = output / "source"
+    write_book_source(source, root)
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    subprocess.run(
+        [str(jupyter_book), "build", str(source), "--path-output", str(output / "sphinx"), *JB_FLAGS],
+        check=True,
+    )
+    html = output / "html"
+    if html.exists():
+        shutil.rmtree(html)
+    shutil.move(output / "sphinx" / "_build" / "html", html)
+    shutil.rmtree(output / "sphinx")
+    return html
+
+
+def main(argv: list[str]) -> int:
+    output = Path(argv[0]) if argv else ROOT / "_build" / "student"
+    html = build(output)
+    print(f"Student notebooks: {output / 'notebooks'}")
+    print(f"Student book:      {html / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
