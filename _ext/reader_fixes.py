@@ -1,0 +1,37 @@
+"""Small fixes to the HTML the theme and its extensions write, found by the browser tests (tests/browser/).
+
+- sphinx-thebe registers its inline configuration script twice under Jupyter Book, so every page declared
+  `const THEBE_JS_URL` twice and the browser logged "Identifier 'THEBE_JS_URL' has already been declared".
+  Each page now gets each script once.
+- The theme's default colour mode is empty, so on a reader's first visit (nothing in localStorage yet) its script
+  logged "Got invalid theme mode: . Resetting to auto." The default is now "auto" (follow the system setting), as the theme's documentation
+  suggests (`html_context["default_mode"]`).
+"""
+
+from __future__ import annotations
+
+
+def _script_key(script):
+    filename = getattr(script, "filename", script) or ""  # an inline script's is None or ""
+    attributes = getattr(script, "attributes", {}) or {}
+    return str(filename), tuple(sorted((k, str(v)) for k, v in attributes.items()))
+
+
+def fix_page(app, pagename, templatename, context, doctree):
+    if not context.get("default_mode"):
+        context["default_mode"] = "auto"
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        key = _script_key(script)
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    scripts[:] = unique
+
+
+def setup(app):
+    app.connect("html-page-context", fix_page, priority=999)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
