@@ -3,12 +3,19 @@
 - sphinx-thebe registers its inline configuration script twice under Jupyter Book, so every page declared
   `const THEBE_JS_URL` twice and the browser logged "Identifier 'THEBE_JS_URL' has already been declared".
   Each page now gets each script once.
-- The theme's default colour mode is empty, so on a reader's first visit (nothing in localStorage yet) its script
-  logged "Got invalid theme mode: . Resetting to auto." The default is now "auto" (follow the system setting), as the theme's documentation
-  suggests (`html_context["default_mode"]`).
+- The theme's default colour mode is empty, so on a reader's first visit (nothing in localStorage yet) its
+  script logged "Got invalid theme mode: . Resetting to auto." The default is now "auto" (follow the system
+  setting), as the theme's documentation suggests (`html_context["default_mode"]`).
+- The bibliography is a `role="list"` whose entries have `role="doc-biblioentry"`, a role DPUB-ARIA 1.1
+  deprecates; axe-core reports it as a critical violation (a list must contain list items). The entries are
+  now `role="listitem"`, which DPUB-ARIA names as the replacement.
 """
 
 from __future__ import annotations
+
+import re
+
+_BIBLIOENTRY = re.compile(r'(<div class="citation"[^>]*?) role="doc-biblioentry"')
 
 
 def _script_key(script):
@@ -20,6 +27,8 @@ def _script_key(script):
 def fix_page(app, pagename, templatename, context, doctree):
     if not context.get("default_mode"):
         context["default_mode"] = "auto"
+    if "doc-biblioentry" in context.get("body", ""):
+        context["body"] = _BIBLIOENTRY.sub(r'\1 role="listitem"', context["body"])
     scripts = context.get("script_files")
     if not scripts:
         return
