@@ -13,7 +13,14 @@ Importing the package does not import Keras, TensorFlow or matplotlib.
 """
 
 from lstm_course.datasets import SPIKE_HEIGHT, make_classification_data, make_labelling_data
-from lstm_course.exercises import CheckResult, check_output_shape, check_param_count, check_shape
+from lstm_course.exercises import (
+    CheckResult,
+    check_close,
+    check_output_shape,
+    check_param_count,
+    check_shape,
+    check_value,
+)
 from lstm_course.plots import (
     plot_gates,
     plot_hidden_heatmap,
@@ -45,9 +52,11 @@ __all__ = [
     "Gates",
     "LayerSpec",
     "Trace",
+    "check_close",
     "check_output_shape",
     "check_param_count",
     "check_shape",
+    "check_value",
     "describe",
     "gru_param_count",
     "lstm_cell_step",

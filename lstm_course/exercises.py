@@ -12,10 +12,13 @@ like those of every other function in the package.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from lstm_course._validate import choice, describe_value, flag, is_int, positive_int, shape_tuple
 from lstm_course.shapes import (
@@ -26,7 +29,14 @@ from lstm_course.shapes import (
     simple_rnn_param_count,
 )
 
-__all__ = ["CheckResult", "check_output_shape", "check_param_count", "check_shape"]
+__all__ = [
+    "CheckResult",
+    "check_close",
+    "check_output_shape",
+    "check_param_count",
+    "check_shape",
+    "check_value",
+]
 
 Shape = tuple[int | None, ...]
 
@@ -630,3 +640,165 @@ def _count_mistakes(
     if kind == "gru":
         mistakes.append((count(gates=4, biases=1), "that is an LSTM's count; a GRU has 3 gates (z, r, h)"))
     return mistakes
+
+
+# --------------------------------------------------------------------------------- values and arrays
+
+
+def _as_numbers(value: Any) -> np.ndarray | None:
+    """``value`` as a float64 array (tensors, lists and scalars included); None if it holds no numbers."""
+    if value is None or isinstance(value, (str, bytes, dict)):
+        return None
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return array
+
+
+def _pieces(value: Any) -> list[Any]:
+    """A list of arrays stays a list of items; anything else is one item."""
+    if isinstance(value, (list, tuple)) and value and all(not np.isscalar(item) for item in value):
+        return list(value)
+    return [value]
+
+
+def check_close(answer: Any, expected: Any, *, atol: float = 1e-5) -> CheckResult:
+    """Check computed numbers, or a list of arrays, against the expected ones, within ``atol``.
+
+    Use it when the exercise asks for a computation (a step by hand, a state after a split) rather
+    than a shape: ``expected`` is computed in the chapter, never written out, so the check gives
+    the answer away no more than the question does.
+
+    Parameters
+    ----------
+    answer : array, tensor, number, or list of them
+        The student's result. A list is compared item by item with a list ``expected``.
+    expected : array, tensor, number, or list of them
+        The right result. A number is compared with every entry of ``answer``.
+    atol : float, default 1e-5
+        The largest absolute difference that still counts as equal (Keras computes in float32).
+
+    Returns
+    -------
+    CheckResult
+        Truthy when every entry is within ``atol``; the line gives the largest difference, or what
+        is wrong: no answer yet, not numbers, a different shape, or by how much the values differ.
+        Nothing is printed.
+
+    Raises
+    ------
+    TypeError
+        If ``expected`` holds no numbers or ``atol`` is not a number.
+    ValueError
+        If ``atol`` is negative or not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lstm_course import check_close
+    >>> check_close([0.5, 0.25], np.array([0.5, 0.25]))
+    ✓ Correct: the values match (largest difference 0).
+    >>> check_close(np.zeros((2, 3)), np.zeros((3, 2)))
+    ✗ Not yet: expected an array of shape (3, 2); got an array of shape (2, 3).
+    """
+    if isinstance(atol, bool) or not isinstance(atol, numbers.Real):
+        raise TypeError(f"atol must be a number; got {describe_value(atol)}")
+    if not math.isfinite(atol) or atol < 0:
+        raise ValueError(f"atol must be a finite number >= 0; got {atol!r}")
+    wanted = _pieces(expected)
+    targets = []
+    for position, item in enumerate(wanted):
+        array = _as_numbers(item)
+        if array is None:
+            where = f"expected[{position}]" if len(wanted) > 1 else "expected"
+            raise TypeError(
+                f"{where} must be numbers (an array, a tensor or a number); got {describe_value(item)}"
+            )
+        targets.append(array)
+    if answer is None:
+        return _say(False, "there is no answer yet (it is None): compute it, then run the check again.")
+    given = _pieces(answer) if len(targets) > 1 else [answer]
+    if len(given) != len(targets):
+        return _say(False, f"expected a list of {len(targets)} results; got {describe_value(answer)}.")
+    largest = 0.0
+    for position, (item, target) in enumerate(zip(given, targets, strict=True)):
+        where = f"item {position} of the list: " if len(targets) > 1 else ""
+        got = _as_numbers(item)
+        if got is None:
+            return _say(False, f"{where}expected numbers; got {describe_value(item)}.")
+        if target.ndim and got.shape != target.shape:
+            return _say(
+                False,
+                f"{where}expected an array of shape {tuple(target.shape)}; got "
+                + (f"an array of shape {tuple(got.shape)}." if got.ndim else f"the number {got.item():g}."),
+            )
+        if not np.all(np.isfinite(got)):
+            return _say(False, f"{where}the answer holds NaN or infinite values.")
+        difference = float(np.max(np.abs(got - target))) if got.size else 0.0
+        if difference > atol:
+            return _say(False, f"{where}the values differ from the expected ones by up to {difference:.3g}.")
+        largest = max(largest, difference)
+    return _say(True, f"the values match (largest difference {largest:.2g}).")
+
+
+def check_value(answer: Any, expected: Any) -> CheckResult:
+    """Check an answer that must equal ``expected`` exactly: a count, a list of indices, a flag.
+
+    Parameters
+    ----------
+    answer : any
+        The student's answer.
+    expected : int, bool, str, or a list or tuple of them
+        The right answer, computed in the chapter rather than written out.
+
+    Returns
+    -------
+    CheckResult
+        Truthy when ``answer == expected`` (a NumPy integer counts as an int, a tuple as a list);
+        otherwise the line says what kind of value was expected and what arrived. The line never
+        shows the expected value. Nothing is printed.
+
+    Raises
+    ------
+    TypeError
+        If ``expected`` is not an int, bool, str, or a list or tuple of them.
+
+    Examples
+    --------
+    >>> from lstm_course import check_value
+    >>> check_value(18, 18)
+    ✓ Correct: 18.
+    >>> check_value([4, 5], [4, 5, 6])
+    ✗ Not yet: expected a list of 3 items; got 2.
+    """
+    plain = (bool, int, str, np.integer, np.bool_)
+    items = expected if isinstance(expected, (list, tuple)) else [expected]
+    if not all(isinstance(item, plain) for item in items):
+        raise TypeError(
+            f"expected must be an int, bool, str, or a list of them; got {describe_value(expected)}"
+        )
+
+    def normal(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [normal(item) for item in value]
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, np.integer):
+            return int(value)
+        return value
+
+    want, got = normal(expected), normal(answer)
+    if answer is None:
+        return _say(False, "there is no answer yet (it is None): write it, then run the check again.")
+    if isinstance(want, list):
+        if not isinstance(got, list):
+            return _say(False, f"expected a list of {len(want)} items; got {describe_value(answer)}.")
+        if len(got) != len(want):
+            return _say(False, f"expected a list of {len(want)} items; got {len(got)}.")
+    elif type(got) is not type(want):
+        kind = {bool: "True or False", int: "a whole number", str: "a string"}[type(want)]
+        return _say(False, f"expected {kind}; got {describe_value(answer)}.")
+    if got == want:
+        return _say(True, f"{describe_value(got)}.")
+    return _say(False, f"{describe_value(answer)} is not the answer; look again at the question.")

@@ -7,9 +7,11 @@ import pytest
 
 from lstm_course import (
     CheckResult,
+    check_close,
     check_output_shape,
     check_param_count,
     check_shape,
+    check_value,
     lstm_output_shape,
     lstm_param_count,
 )
@@ -504,3 +506,97 @@ def test_a_check_result_is_immutable():
     with pytest.raises(AttributeError):
         RIGHT.message = "✓ Correct: changed."  # type: ignore[misc]
     assert RIGHT.passed is True
+
+
+# ------------------------------------------------------------------------------------ check_close
+
+
+def test_check_close_accepts_values_within_tolerance_and_reports_the_largest_difference():
+    assert_verdict(
+        check_close(np.full((2, 3), 0.5 + 2e-6), np.full((2, 3), 0.5)),
+        True,
+        "✓ Correct: the values match (largest difference 2e-06).",
+    )
+
+
+def test_check_close_compares_lists_item_by_item_and_names_the_wrong_item():
+    right = [np.zeros((1, 2)), np.ones((1, 2))]
+    assert check_close([np.zeros((1, 2)), np.ones((1, 2))], right)
+    assert_verdict(
+        check_close([np.zeros((1, 2)), np.zeros((1, 2))], right),
+        False,
+        "✗ Not yet: item 1 of the list: the values differ from the expected ones by up to 1.",
+    )
+    assert_verdict(
+        check_close([np.zeros((1, 2))], right),
+        False,
+        "✗ Not yet: expected a list of 2 results; got [array([[0., 0.]])].",
+    )
+
+
+def test_check_close_broadcasts_a_number_over_the_answer():
+    assert check_close(np.ones((3, 4)), 1.0)
+    assert not check_close(np.full((3, 4), 0.9), 1.0)
+
+
+def test_check_close_explains_a_missing_answer_a_wrong_shape_and_non_numbers():
+    expected = np.zeros((2, 4))
+    assert_verdict(
+        check_close(None, expected),
+        False,
+        "✗ Not yet: there is no answer yet (it is None): compute it, then run the check again.",
+    )
+    assert_verdict(
+        check_close(np.zeros((4, 2)), expected),
+        False,
+        "✗ Not yet: expected an array of shape (2, 4); got an array of shape (4, 2).",
+    )
+    assert_verdict(
+        check_close(0.0, expected), False, "✗ Not yet: expected an array of shape (2, 4); got the number 0."
+    )
+    assert_verdict(check_close("zeros", expected), False, "✗ Not yet: expected numbers; got 'zeros'.")
+    assert_verdict(
+        check_close(np.full((2, 4), np.nan), expected),
+        False,
+        "✗ Not yet: the answer holds NaN or infinite values.",
+    )
+
+
+def test_check_close_rejects_bad_arguments_from_the_author():
+    with pytest.raises(TypeError, match=r"expected must be numbers .*; got 'x'"):
+        check_close(1.0, "x")
+    with pytest.raises(TypeError, match=r"expected\[1\] must be numbers"):
+        check_close([np.zeros(2), np.zeros(2)], [np.zeros(2), None])
+    with pytest.raises(TypeError, match="atol must be a number; got '1'"):
+        check_close(1.0, 1.0, atol="1")
+    with pytest.raises(ValueError, match="atol must be a finite number >= 0; got -1"):
+        check_close(1.0, 1.0, atol=-1)
+
+
+# ------------------------------------------------------------------------------------ check_value
+
+
+def test_check_value_accepts_equal_values_of_numpy_and_python_types():
+    assert_verdict(check_value(np.int64(18), 18), True, "✓ Correct: 18.")
+    assert_verdict(check_value((4, 5, 6, 7), [4, 5, 6, 7]), True, "✓ Correct: [4, 5, 6, 7].")
+    assert_verdict(check_value(np.bool_(True), True), True, "✓ Correct: True.")
+
+
+def test_check_value_explains_without_revealing_the_expected_value():
+    assert_verdict(check_value(17, 18), False, "✗ Not yet: 17 is not the answer; look again at the question.")
+    assert_verdict(check_value(18.5, 18), False, "✗ Not yet: expected a whole number; got 18.5.")
+    assert_verdict(check_value("yes", True), False, "✗ Not yet: expected True or False; got 'yes'.")
+    assert_verdict(check_value([4, 5], [4, 5, 6]), False, "✗ Not yet: expected a list of 3 items; got 2.")
+    assert_verdict(check_value(4, [4]), False, "✗ Not yet: expected a list of 1 items; got 4.")
+    assert_verdict(
+        check_value(None, 3),
+        False,
+        "✗ Not yet: there is no answer yet (it is None): write it, then run the check again.",
+    )
+    for result in (check_value(17, 18), check_value([4, 5], [4, 5, 6])):
+        assert "18" not in result.message and "6" not in result.message
+
+
+def test_check_value_rejects_an_expected_value_it_cannot_compare_exactly():
+    with pytest.raises(TypeError, match=r"expected must be an int, bool, str, or a list of them; got 0.5"):
+        check_value(0.5, 0.5)
