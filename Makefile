@@ -23,8 +23,10 @@ TIMEOUT ?= 60
 NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.cfg \
 	-p xdist -n $(WORKERS) --dist loadscope
 JB_BUILD := $(BIN)/jupyter-book build . --path-output . --builder html --warningiserror --nitpick --keep-going
+# The browser tests read the built book in Debian's Chromium (one browser, pages in sequence: no xdist).
+BROWSER := $(BIN)/python -m pytest tests/browser
 
-.PHONY: help venv book test unit nbval refresh student grade lab lint lock clean
+.PHONY: help venv book test unit nbval browser bench refresh student grade lab lint lock clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -48,17 +50,25 @@ book: $(STAMP) ## Build the HTML book into _build/html (warnings are errors).
 	$(JB_BUILD)
 	@echo "The book is at _build/html/index.html -- open file://$(CURDIR)/_build/html/index.html"
 
-test: $(STAMP) ## Run everything: lint, unit and hygiene tests, nbval over every notebook, the book build.
+test: $(STAMP) ## Run everything: lint, unit and hygiene tests, nbval, the book build, the browser tests.
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -p xdist -n $(WORKERS) tests
 	$(NBVAL) $(NOTEBOOKS)
 	$(JB_BUILD)
+	$(BROWSER)
 
 unit: $(STAMP) ## Only the unit and hygiene tests (no notebook execution).
 	$(BIN)/python -m pytest -p xdist -n $(WORKERS) tests
 
 nbval: $(STAMP) ## Only nbval over every notebook (or NOTEBOOKS=chapters/02_x.ipynb).
 	$(NBVAL) $(NOTEBOOKS)
+
+browser: $(STAMP) ## Build the book, then read every page in headless Chromium (offline, with axe-core).
+	$(JB_BUILD)
+	$(BROWSER)
+
+bench: $(STAMP) ## Time TensorFlow's import, each notebook's nbval run, the suite, the book (cold and warm).
+	$(BIN)/python bench/run_bench.py --workers $(WORKERS)
 
 refresh: $(STAMP) ## Re-execute the notebooks in place (or NOTEBOOKS=...) with nbval's kernel set-up.
 	$(BIN)/python tests/refresh_notebooks.py $(NOTEBOOKS)
@@ -74,8 +84,8 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab.
 	$(BIN)/jupyter lab chapters/
 
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks.
-	$(BIN)/ruff check --output-format concise lstm_course coursework tests chapters
-	$(BIN)/ruff format --check lstm_course coursework tests
+	$(BIN)/ruff check --output-format concise lstm_course coursework tests chapters _ext bench
+	$(BIN)/ruff format --check lstm_course coursework tests _ext bench
 
 lock: ## Regenerate requirements.txt from requirements.in (needs network).
 	$(PYTHON) -m pip install --quiet uv==$(UV_VERSION)

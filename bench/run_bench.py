@@ -1,0 +1,206 @@
+"""`make bench`: where the test suite's time goes, measured on this machine.
+
+(a) the floor: `import tensorflow` in a fresh kernel (median of a few kernels), and beside it what else a
+    notebook's kernel pays before its first real cell: the kernel's own start, and importing lstm_course and
+    matplotlib after TensorFlow;
+(b) each notebook's nbval time (one sequential nbval run, per-notebook totals from its JUnit report);
+(c) the whole nbval suite as `make nbval` runs it (the Makefile's NBVAL command, WORKERS workers);
+(d) the book build, cold (its build folders removed) and warm (run again at once).
+
+It prints a table and, as its last line, ratio_to_floor=X.XX with X = (c) / (notebooks x floor / workers): how
+far the suite is from the least it could cost if every kernel did nothing but import TensorFlow.
+Not a test (pytest does not collect this folder). Run it on a quiet machine: it says when the load was high.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+NBVAL = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "--nbval",
+    "--nbval-current-env",
+    "--nbval-sanitize-with=tests/nbval_sanitize.cfg",
+    "-q",
+]
+JB_BUILD = [
+    str(BIN / "jupyter-book"),
+    "build",
+    ".",
+    "--path-output",
+    ".",
+    "--builder",
+    "html",
+    "--warningiserror",
+    "--nitpick",
+    "--keep-going",
+]
+# The same environment as the Makefile's (the kernels inherit it).
+ENV = dict(
+    os.environ,
+    TF_CPP_MIN_LOG_LEVEL="3",
+    CUDA_VISIBLE_DEVICES="-1",
+    PYTHONHASHSEED="0",
+    PYDEVD_DISABLE_FILE_VALIDATION="1",
+)
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
+        ram = f"{kib / 1024**2:.1f} GiB RAM"
+    except (OSError, IndexError, ValueError):
+        ram = "RAM unknown"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} CPUs ({cpu}), {ram}, {system}, Python {sys.version.split()[0]}"
+
+
+def kernel_timings() -> dict[str, float]:
+    """One fresh kernel: seconds to start it, to import tensorflow in it, then lstm_course and matplotlib."""
+    from jupyter_client.manager import start_new_kernel
+
+    os.environ.update(ENV)
+    t0 = time.perf_counter()
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "chapters"))
+    started = time.perf_counter() - t0
+    try:
+        timings = {"kernel start": started}
+        for label, code in [
+            ("import tensorflow", "import tensorflow"),
+            ("import lstm_course, matplotlib", "import lstm_course, matplotlib.pyplot"),
+        ]:
+            probe = f"import time as _t; _s = _t.perf_counter(); {code}; print(_t.perf_counter() - _s)"
+            out = []
+            reply = kc.execute_interactive(
+                probe,
+                timeout=300,
+                output_hook=lambda m, out=out: (
+                    out.append(m["content"]["text"]) if m["msg_type"] == "stream" else None
+                ),
+            )
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"{code} failed in the kernel: {reply['content']}")
+            timings[label] = float("".join(out).split()[-1])
+        return timings
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def run(cmd: list[str], label: str) -> float:
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True)
+    took = time.perf_counter() - t0
+    if done.returncode != 0:
+        sys.exit(f"{label} failed (exit {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return took
+
+
+def per_notebook() -> tuple[dict[str, float], float]:
+    """One sequential nbval run; each notebook's setup + cells + teardown from the JUnit report."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "nbval.xml"
+        wall = run(
+            [
+                *NBVAL,
+                "-p",
+                "no:xdist",
+                f"--junitxml={report}",
+                *[str(p.relative_to(ROOT)) for p in NOTEBOOKS],
+            ],
+            "sequential nbval",
+        )
+        times: dict[str, float] = defaultdict(float)
+        for case in ET.parse(report).getroot().iter("testcase"):
+            name = (case.get("file") or case.get("classname") or "?").replace("\\", "/")
+            times[Path(name.split("::")[0]).stem.replace("chapters.", "")] += float(case.get("time", 0))
+    return dict(times), wall
+
+
+def book_builds() -> tuple[float, float]:
+    for folder in ("html", ".doctrees", "jupyter_execute"):
+        shutil.rmtree(ROOT / "_build" / folder, ignore_errors=True)
+    cold = run(JB_BUILD, "cold book build")
+    warm = run(JB_BUILD, "warm book build")
+    return cold, warm
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2, help="nbval workers, as the Makefile's WORKERS")
+    parser.add_argument("--kernels", type=int, default=3, help="fresh kernels for the floor (median)")
+    args = parser.parse_args()
+
+    load_before = os.getloadavg()
+    print(f"machine: {machine()}")
+    print(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}", flush=True)
+
+    kernels = [kernel_timings() for _ in range(args.kernels)]
+    med = {k: statistics.median(t[k] for t in kernels) for k in kernels[0]}
+    floor = med["import tensorflow"]
+    print(f"floor measured ({args.kernels} kernels)", flush=True)
+
+    nb_times, sequential_wall = per_notebook()
+    print("per-notebook nbval measured", flush=True)
+    suite = run(
+        [*NBVAL, "-p", "xdist", "-n", str(args.workers), "--dist", "loadscope"]
+        + [str(p.relative_to(ROOT)) for p in NOTEBOOKS],
+        "nbval suite",
+    )
+    print("nbval suite measured", flush=True)
+    cold, warm = book_builds()
+    load_after = os.getloadavg()
+
+    n = len(NOTEBOOKS)
+    ideal = n * floor / args.workers
+    rows = [
+        ("(a) import tensorflow, fresh kernel (floor)", floor, f"median of {args.kernels}"),
+        ("    kernel start (to ready)", med["kernel start"], "paid by every notebook"),
+        ("    import lstm_course + matplotlib after TF", med["import lstm_course, matplotlib"], ""),
+    ]
+    rows += [(f"(b) nbval {name}", t, f"{t / floor:.1f} x floor") for name, t in sorted(nb_times.items())]
+    rows += [
+        ("(b) sum of notebooks, one worker", sum(nb_times.values()), f"wall {sequential_wall:.1f} s"),
+        (
+            f"(c) nbval suite, {args.workers} workers",
+            suite,
+            f"ideal {n} x floor / {args.workers} = {ideal:.1f} s",
+        ),
+        ("(d) make book, cold", cold, ""),
+        ("(d) make book, warm", warm, "goal < 10 s"),
+    ]
+    print()
+    print(f"| {'measure':<46} | {'seconds':>7} | note |")
+    print(f"| {'-' * 46} | {'-' * 7} | --- |")
+    for label, secs, note in rows:
+        print(f"| {label:<46} | {secs:7.2f} | {note} |")
+    print()
+    print(f"load average after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
+    if max(load_before[0], load_after[0]) > (os.cpu_count() or 1) + 0.5:
+        print("note: the machine was busy with other work; these numbers are contended")
+    print(f"ratio_to_floor={suite / ideal:.2f}")
+
+
+if __name__ == "__main__":
+    main()
