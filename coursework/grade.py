@@ -4,13 +4,17 @@ Usage (through ``make grade SUBMISSIONS=dir/``)::
 
     python -m coursework.grade DIR [--timeout SECONDS] [--csv FILE]
 
-Each ``*.ipynb`` in DIR is matched to its chapter by its exercise cells, then executed top to bottom
-in a fresh kernel with a time limit per cell, with Python's sockets refusing any connection that
-is not to this machine. The check cell of each exercise is not trusted: the instructor's check, taken
-from the chapter itself, runs in its place and records whether the answer passes. An exercise whose
-check passes scores 1, anything else (wrong answer, error, time-out, missing cell) scores 0. Exercises
-without a check cell are listed as not graded. A notebook that cannot be read gets an error line;
-the others are graded all the same.
+Each ``*.ipynb`` in DIR is matched to its chapter by the exercise labels its cells carry (the student
+edition writes them into the cells' metadata), then executed top to bottom in a fresh kernel, in a
+process of its own that is killed with the kernel when the submission runs longer than the time
+limit. Python's sockets refuse every connection that is not to this machine. The check cells of a
+submission are not trusted: the instructor's check, taken from the chapter itself, runs in place of
+each one (or after the exercise's last cell, if the student deleted it) and records its verdict as
+soon as it has run, so a submission stopped by the time limit keeps the scores it had earned.
+
+An exercise whose check passes scores 1; a wrong answer, an error, a check that never ran (a
+time-out before it) or a missing exercise scores 0, with the reason in the table and the CSV. A
+notebook that cannot be read gets an error line, and the others are graded all the same.
 """
 
 from __future__ import annotations
@@ -19,24 +23,25 @@ import argparse
 import ast
 import csv
 import json
+import os
+import secrets
 import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+import psutil
 
-from coursework.solutions import CHECK_TAG, STUB_TAG, student_notebook
+from coursework.execute import notebook_client
+from coursework.solutions import CHECK_TAG, find_solutions
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULT_MARK = "__lstm_course_grade__"
+DEFAULT_TIMEOUT_S = 180
 
-# Run first in every graded kernel: the submission gets no network, and the kernel logs stay quiet.
+# Run first in every graded kernel: the submission gets no network, and TensorFlow's logs stay quiet.
 PRELUDE = """\
 import os, socket
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
@@ -55,13 +60,14 @@ del _refuse
 
 @dataclass
 class Grade:
-    """The result for one submitted notebook."""
+    """The result for one submitted notebook: a score and a note per exercise, or an error."""
 
     submission: str
     chapter: str = ""
     scores: dict[str, int] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     error: str = ""
+    stopped: str = ""
     seconds: float = 0.0
 
     @property
@@ -70,46 +76,116 @@ class Grade:
 
 
 def instructor_checks(root: Path = ROOT) -> dict[str, dict[str, str]]:
-    """{chapter file name: {exercise label: check source}} from the chapters' own solutions."""
-    checks: dict[str, dict[str, str]] = {}
-    for chapter in sorted((root / "chapters").glob("*.ipynb")):
-        student = student_notebook(nbformat.read(chapter, as_version=4), chapter.name)
-        labels = {cell.metadata["exercise"] for cell in student.cells if STUB_TAG in _tags(cell)}
-        found = {cell.metadata["exercise"]: cell.source for cell in student.cells if CHECK_TAG in _tags(cell)}
-        checks[chapter.name] = {label: found.get(label, "") for label in sorted(labels)}
-    return checks
+    """{chapter file name: {exercise label: the check cell's source}}, from the chapters themselves."""
+    return {
+        path.name: {
+            solution.label: solution.checks[0]
+            for solution in find_solutions(nbformat.read(path, as_version=4), path.name)
+        }
+        for path in sorted((root / "chapters").glob("*.ipynb"))
+    }
 
 
-def _tags(cell: nbformat.NotebookNode) -> list[str]:
-    return cell.get("metadata", {}).get("tags", [])
+def _label(cell: nbformat.NotebookNode) -> str | None:
+    return cell.get("metadata", {}).get("exercise")
 
 
-def _recording(label: str, check: str) -> str:
-    """The instructor's check, rewritten to record whether it passed."""
-    tree = ast.parse(check)
+def match_chapter(nb: nbformat.NotebookNode, checks: dict[str, dict[str, str]]) -> str:
+    """The chapter whose exercises the notebook's cells carry most of."""
+    labels = {_label(cell) for cell in nb.cells} - {None}
+    best = max(checks, key=lambda name: len(labels & set(checks[name])), default="")
+    if not best or not labels & set(checks[best]):
+        raise ValueError(
+            "no exercise of the course was found in it: its cells carry no exercise labels "
+            "(was it made from a student notebook of `make student`?)"
+        )
+    return best
+
+
+def recording_check(label: str, check: str, token: str) -> str:
+    """The instructor's check, rewritten to print a verdict line that only the grader can write.
+
+    The verdict is ``<token> <label> PASS|FAIL|ERROR <message>``; the token is new for every run,
+    so a submission cannot print a verdict of its own.
+    """
     lines = check.splitlines()
-    last = tree.body[-1]
-    setup = lines[: last.lineno - 1]
-    call = "\n".join(lines[last.lineno - 1 : last.end_lineno])
+    last = ast.parse(check).body[-1]
+    body = "\n".join(
+        [*lines[: last.lineno - 1], "_grade_result = " + "\n".join(lines[last.lineno - 1 : last.end_lineno])]
+    )
     return "\n".join(
         [
-            *setup,
-            f"_result = {call}",
-            f"print({RESULT_MARK!r}, {label!r}, bool(_result))",
-            "_result",
+            "try:",
+            textwrap.indent(body, "    "),
+            "except Exception as _grade_error:",
+            "    _grade_error = type(_grade_error).__name__ + ': ' + ' '.join(str(_grade_error).split())",
+            f"    print({token!r}, {label!r}, 'ERROR', _grade_error)",
+            "else:",
+            f"    print({token!r}, {label!r}, 'PASS' if _grade_result else 'FAIL', _grade_result)",
         ]
     )
 
 
-def match_chapter(nb: nbformat.NotebookNode, checks: dict[str, dict[str, str]]) -> str:
-    labels = {cell.get("metadata", {}).get("exercise") for cell in nb.cells} - {None}
-    best = max(checks, key=lambda name: len(labels & set(checks[name])), default="")
-    if not best or not labels & set(checks[best]):
-        raise ValueError("no exercise of the course was found in it (were its exercise cells deleted?)")
-    return best
+def graded_notebook(
+    nb: nbformat.NotebookNode, expected: dict[str, str], token: str
+) -> tuple[nbformat.NotebookNode, list[str]]:
+    """The notebook to run: the prelude, the submission's code, the instructor's checks in place of its own.
+
+    Returns it with the labels of the exercises that have no cell at all in the submission.
+    """
+    cells = [nbformat.v4.new_code_cell(PRELUDE)]
+    placed: set[str] = set()
+    last_cell_of = {_label(cell): index for index, cell in enumerate(nb.cells) if _label(cell)}
+    for index, cell in enumerate(nb.cells):
+        label = _label(cell)
+        is_check = label in expected and CHECK_TAG in cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type == "code" and not is_check:
+            cells.append(nbformat.v4.new_code_cell(cell.source))
+        if label in expected and label not in placed and (is_check or last_cell_of[label] == index):
+            cells.append(nbformat.v4.new_code_cell(recording_check(label, expected[label], token)))
+            placed.add(label)
+    run = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
+    return run, sorted(set(expected) - placed)
 
 
-def grade_notebook(path: Path, checks: dict[str, dict[str, str]], timeout: int) -> Grade:
+def run_submission(path: Path, expected: dict[str, str], record: Path, token: str) -> None:
+    """Execute one submission (in the worker process), appending each verdict to ``record`` at once."""
+    nb = nbformat.read(path, as_version=4)
+    run, _ = graded_notebook(nb, expected, token)
+
+    def on_cell_executed(cell: nbformat.NotebookNode, **_: object) -> None:
+        for output in cell.get("outputs", []):
+            for line in output.get("text", "").splitlines() if output.get("name") == "stdout" else []:
+                if line.startswith(token + " "):
+                    _, label, verdict, message = (line.split(" ", 3) + [""])[:4]
+                    with record.open("a", encoding="utf-8") as handle:
+                        handle.write(
+                            json.dumps({"label": label, "verdict": verdict, "message": message}) + "\n"
+                        )
+
+    client = notebook_client(
+        run, path.parent, timeout=None, allow_errors=True, on_cell_executed=on_cell_executed
+    )
+    client.execute(stderr=subprocess.DEVNULL)  # kernel process logs are not the submission's output
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill a process and every process it started (the kernel runs in a session of its own)."""
+    try:
+        parent = psutil.Process(pid)
+        processes = [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for process in processes:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(processes, timeout=10)
+
+
+def grade_notebook(path: Path, checks: dict[str, dict[str, str]], timeout: float, workdir: Path) -> Grade:
+    """Grade one submission in a worker process that is killed, kernel and all, after ``timeout`` s."""
     grade = Grade(submission=path.name)
     start = time.perf_counter()
     try:
@@ -120,97 +196,117 @@ def grade_notebook(path: Path, checks: dict[str, dict[str, str]], timeout: int) 
         grade.error = f"cannot grade {path.name}: {type(error).__name__}: {error}".replace("\n", " ")
         return grade
     expected = checks[grade.chapter]
-    cells = [nbformat.v4.new_code_cell(PRELUDE)]
-    for cell in nb.cells:
-        label = cell.get("metadata", {}).get("exercise")
-        if cell.cell_type == "code" and CHECK_TAG in _tags(cell) and expected.get(label):
-            cells.append(nbformat.v4.new_code_cell(_recording(label, expected[label])))
-        elif cell.cell_type == "code":
-            cells.append(nbformat.v4.new_code_cell(cell.source))
-    run = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
-    km = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
-    client = NotebookClient(
-        run,
-        km=km,
-        timeout=timeout,
-        allow_errors=True,
-        shutdown_kernel="immediate",
-        record_timing=False,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
+    _, missing = graded_notebook(nb, expected, "")
+    record = workdir / f"{path.stem}.verdicts.jsonl"
+    record.unlink(missing_ok=True)
+    token = "grade-" + secrets.token_hex(8)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "coursework.grade", "--worker", str(path), grade.chapter, str(record), token],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        start_new_session=True,
     )
     try:
-        client.execute(stderr=subprocess.DEVNULL)  # kernel process logs are not the submission's output
-    except CellTimeoutError:
-        # nbclient stops the kernel: the cells after the one that ran too long are not run.
-        grade.notes["time-out"] = f"a cell ran longer than {timeout} s; the cells after it were not run"
-    except DeadKernelError:
-        grade.notes["time-out"] = "the kernel died; the cells after it were not run"
-    passed = {}
-    for cell in run.cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and RESULT_MARK in output.get("text", ""):
-                for line in output["text"].splitlines():
-                    if line.startswith(RESULT_MARK):
-                        _, label, verdict = line.split()
-                        passed[label] = verdict == "True"
-    for label, check in expected.items():
-        if not check:
-            grade.notes[label] = "not graded (no check)"
-            continue
-        grade.scores[label] = int(passed.get(label, False))
-        if label not in passed:
-            grade.notes[label] = "check did not run (error or time-out before it)"
+        _, stderr = worker.communicate(timeout=timeout)
+        if worker.returncode != 0:
+            grade.stopped = f"the grader's worker failed: {stderr.decode(errors='replace').strip()[-300:]}"
+    except subprocess.TimeoutExpired:
+        _kill_tree(worker.pid)
+        worker.communicate()
+        grade.stopped = f"stopped after the time limit of {timeout:g} s; the cells after that were not run"
+    verdicts = {}
+    if record.exists():
+        for line in record.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            verdicts[item["label"]] = item
+    for label in expected:
+        item = verdicts.get(label)
+        grade.scores[label] = int(item is not None and item["verdict"] == "PASS")
+        if label in missing:
+            grade.notes[label] = "the exercise's cells are missing from the submission"
+        elif item is None:
+            grade.notes[label] = "the check did not run (the time limit was reached before it)"
+        elif item["verdict"] == "ERROR":
+            grade.notes[label] = f"the check raised {item['message']}"
+        elif item["verdict"] == "FAIL":
+            grade.notes[label] = item["message"]
     grade.seconds = time.perf_counter() - start
     return grade
 
 
 def table(grades: list[Grade], checks: dict[str, dict[str, str]]) -> str:
+    """The scores as text: one block per submission, one line per exercise with the reason for a 0."""
     lines = []
     for grade in grades:
-        if grade.error and not grade.scores:
+        if grade.error:
             lines.append(f"{grade.submission}: ERROR {grade.error}")
             continue
-        graded = [label for label, check in checks[grade.chapter].items() if check]
-        lines.append(f"{grade.submission} ({grade.chapter}): {grade.total}/{len(graded)}")
-        for label in graded:
-            note = f"  ({grade.notes[label]})" if label in grade.notes else ""
-            lines.append(f"  {label:28} {grade.scores.get(label, 0)}{note}")
-        if "time-out" in grade.notes:
-            lines.append(f"  {'':28} {grade.notes['time-out']}")
+        score = f"{grade.total}/{len(grade.scores)}"
+        lines.append(f"{grade.submission} ({grade.chapter}): {score} in {grade.seconds:.0f} s")
+        for label in checks[grade.chapter]:
+            note = f"  {grade.notes[label]}" if label in grade.notes else ""
+            lines.append(f"  {label:28} {grade.scores[label]}{note}")
+        if grade.stopped:
+            lines.append(f"  {grade.stopped}")
     return "\n".join(lines)
 
 
 def write_csv(grades: list[Grade], target: Path) -> None:
+    """One row per exercise and a TOTAL row per submission; an unreadable file gets one ERROR row."""
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["submission", "chapter", "exercise", "score", "note"])
+        writer.writerow(["submission", "chapter", "exercise", "score", "out_of", "note"])
         for grade in grades:
-            if grade.error and not grade.scores:
-                writer.writerow([grade.submission, grade.chapter, "", "", grade.error])
+            if grade.error:
+                writer.writerow([grade.submission, "", "ERROR", "", "", grade.error])
                 continue
             for label, score in grade.scores.items():
-                writer.writerow([grade.submission, grade.chapter, label, score, grade.notes.get(label, "")])
-            writer.writerow([grade.submission, grade.chapter, "TOTAL", grade.total, ""])
+                writer.writerow(
+                    [grade.submission, grade.chapter, label, score, 1, grade.notes.get(label, "")]
+                )
+            writer.writerow(
+                [grade.submission, grade.chapter, "TOTAL", grade.total, len(grade.scores), grade.stopped]
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:  # one submission, run by grade_notebook in a process of its own
+        path, chapter, record, token = argv[1:5]
+        run_submission(Path(path), instructor_checks()[chapter], Path(record), token)
+        return 0
     parser = argparse.ArgumentParser(prog="python -m coursework.grade", description=__doc__.split("\n")[0])
     parser.add_argument("submissions", type=Path, help="folder of submitted .ipynb files")
-    parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell (default 60)")
-    parser.add_argument("--csv", type=Path, help="write the scores to this CSV file")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"seconds one submission may run, kernel start included (default {DEFAULT_TIMEOUT_S})",
+    )
+    parser.add_argument("--csv", type=Path, help="also write the scores to this CSV file")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
-        parser.error(f"{args.submissions} is not a folder of submitted notebooks")
+        parser.error(
+            f"expected a folder of submitted notebooks; got {args.submissions}, which is not a folder"
+        )
+    if args.timeout <= 0:
+        parser.error(f"--timeout must be a number of seconds > 0; got {args.timeout:g}")
     paths = sorted(args.submissions.glob("*.ipynb"))
     if not paths:
-        parser.error(f"no .ipynb file in {args.submissions}")
+        parser.error(f"expected .ipynb files in {args.submissions}; found none")
     checks = instructor_checks()
-    grades = [grade_notebook(path, checks, args.timeout) for path in paths]
+    workdir = args.submissions / ".grading"
+    workdir.mkdir(exist_ok=True)
+    grades = []
+    for path in paths:
+        print(f"grading {path.name} ...", flush=True)
+        grades.append(grade_notebook(path, checks, args.timeout, workdir))
     print(table(grades, checks))
     if args.csv:
         write_csv(grades, args.csv)
         print(f"scores written to {args.csv}")
-    print(json.dumps({g.submission: g.total for g in grades if not g.error or g.scores}))
     return 0
 
 

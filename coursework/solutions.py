@@ -10,12 +10,17 @@ A chapter marks each solution with sphinx-exercise's gated directives, in markdo
     ```
 
 One markdown cell may close a solution and open the next one, so markdown is cut at the directive
-fences, not at cell boundaries. In the student version every solution's prose is removed and every
-solution code cell becomes a stub (``# YOUR CODE HERE`` and ``raise NotImplementedError``). When the
-last statement of a solution cell is a call to an ``lstm_course`` checker (``check_...(...)``), that
-statement is kept in a cell of its own after the stub, so the student can check an answer; the stub
-assigns None to the names the check needs, so that the check runs (and says "not yet") before the
-exercise is done.
+fences, not at cell boundaries.
+
+Every solution holds exactly one *check cell*: a code cell tagged ``exercise-check`` whose last
+statement calls an ``lstm_course`` checker (``check_...(...)``). The check computes what it expects
+from the question (``check_output_shape(answer, (4, 9, 3), 16, ...)``, ``check_close(first_three,
+every_step[:, 2, :])``) and never writes the answer out, so it can be shown to students.
+
+In the student version every solution's prose is removed and every other solution code cell becomes
+a stub (``# YOUR CODE HERE`` and ``raise NotImplementedError``); the check cell is kept, so the
+student can check an answer, and the grader runs the instructor's copy of it. A stub assigns None to
+the names its check reads, so that the check runs (and says "not yet") before the exercise is done.
 """
 
 from __future__ import annotations
@@ -41,11 +46,12 @@ class SolutionMarkupError(ValueError):
 
 @dataclass
 class Solution:
-    """One exercise's solution: its label, its prose, and its code cells (sources)."""
+    """One exercise's solution: its label, its prose, its code cells and its check cells (sources)."""
 
     label: str
     prose: list[str] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
 
 
 def _fences(text: str) -> list[tuple[int, int, str | None]]:
@@ -99,42 +105,44 @@ def find_solutions(nb: nbformat.NotebookNode, where: str = "notebook") -> list[S
             for match in START.finditer(cell.source):
                 solutions.setdefault(match.group("label"), Solution(match.group("label")))
         elif inside is not None and cell.cell_type == "code":
-            solutions[inside].code.append(cell.source)
+            target = solutions[inside].checks if CHECK_TAG in tags(cell) else solutions[inside].code
+            target.append(cell.source)
     if inside is not None:
         raise SolutionMarkupError(f"{where}: solution '{inside}' has no solution-end")
+    for solution in solutions.values():
+        if len(solution.checks) != 1:
+            raise SolutionMarkupError(
+                f"{where}: solution '{solution.label}' needs exactly one code cell tagged "
+                f"'{CHECK_TAG}'; found {len(solution.checks)}"
+            )
+        checker_call(solution.checks[0], f"{where}, the check of '{solution.label}'")
     return list(solutions.values())
 
 
-def split_check(source: str) -> tuple[str, str | None]:
-    """Split a solution cell into (solution code, checker call); the call is None if there is none.
+def tags(cell: nbformat.NotebookNode) -> list[str]:
+    """The cell's tags (an empty list when it has none)."""
+    return cell.get("metadata", {}).get("tags", [])
 
-    The checker call is the cell's last statement when it calls a ``check_...`` function; the
-    cell's import statements go with it, since the check needs them and they give nothing away.
+
+def checker_call(source: str, where: str) -> str:
+    """The name of the ``check_...`` function that the check cell's last statement calls.
+
+    Raises SolutionMarkupError when the cell does not end with such a call: a check that displays
+    nothing can be neither read by a student nor recorded by the grader.
     """
     try:
         tree = ast.parse(source)
-    except SyntaxError:
-        return source, None
-    if not tree.body:
-        return source, None
-    last = tree.body[-1]
+    except SyntaxError as error:
+        raise SolutionMarkupError(f"{where}: the check is not valid Python ({error.msg})") from None
+    last = tree.body[-1] if tree.body else None
     if not (
         isinstance(last, ast.Expr)
         and isinstance(last.value, ast.Call)
         and isinstance(last.value.func, ast.Name)
         and last.value.func.id.startswith("check_")
     ):
-        return source, None
-    lines = source.splitlines()
-
-    def text(node: ast.stmt) -> str:
-        return "\n".join(lines[node.lineno - 1 : node.end_lineno])
-
-    imports = [node for node in tree.body[:-1] if isinstance(node, (ast.Import, ast.ImportFrom))]
-    rest = [node for node in tree.body[:-1] if node not in imports]
-    solution = "\n".join(text(node) for node in rest)
-    check = "\n".join([*(text(node) for node in imports), text(last)])
-    return solution, check
+        raise SolutionMarkupError(f"{where}: the last statement must be a call to a check_... function")
+    return last.value.func.id
 
 
 def _assigned_names(source: str) -> set[str]:
@@ -164,8 +172,8 @@ def _code_cell(source: str, tag: str, label: str) -> nbformat.NotebookNode:
 
 
 def student_notebook(nb: nbformat.NotebookNode, where: str = "notebook") -> nbformat.NotebookNode:
-    """A copy of the notebook with every solution removed: prose dropped, code cells stubbed."""
-    find_solutions(nb, where)  # validates the markup before anything is built
+    """A copy of the notebook with every solution removed: prose dropped, code stubbed, checks kept."""
+    checks = {solution.label: solution.checks[0] for solution in find_solutions(nb, where)}
     out = copy.deepcopy(nb)
     cells = []
     inside = None
@@ -179,37 +187,48 @@ def student_notebook(nb: nbformat.NotebookNode, where: str = "notebook") -> nbfo
                 new.source = kept
                 cells.append(new)
         elif inside is not None and cell.cell_type == "code":
-            solution, check = split_check(cell.source)
-            needs = []
-            if check is not None:
-                needs = sorted(_used_names(check) & _assigned_names(solution or "pass"))
-            stub = _code_cell(stub_source(inside, needs), STUB_TAG, inside)
-            stub.id = cell.get("id", stub.id)
-            cells.append(stub)
-            if check is not None:
-                check_cell = _code_cell(check, CHECK_TAG, inside)
-                check_cell.id = f"{stub.id}-check"
-                cells.append(check_cell)
+            if CHECK_TAG in tags(cell):
+                new = _code_cell(cell.source, CHECK_TAG, inside)
+            else:
+                needs = sorted(_used_names(checks[inside]) & _assigned_names(cell.source))
+                new = _code_cell(stub_source(inside, needs), STUB_TAG, inside)
+            new.id = cell.get("id", new.id)
+            cells.append(new)
         else:
             cells.append(copy.deepcopy(cell))
     out.cells = cells
     return out
 
 
-def solution_lines(nb: nbformat.NotebookNode, where: str = "notebook") -> list[str]:
-    """The distinctive lines of every solution: lines that the student version must not contain.
+def normalise(text: str) -> str:
+    """Text as the leak check compares it: lower-case words and numbers, one space apart.
 
-    A line counts when it is long enough to be specific (12+ characters once stripped) and does not
-    also appear outside the solutions (an import repeated from elsewhere gives nothing away), nor in
-    a kept checker call.
+    Markup differs between a notebook and the pages made from it (backticks, tags, entities, JSON
+    escapes, syntax highlighting, MathJax delimiters); the words and numbers do not.
     """
-    student = student_notebook(nb, where)
-    visible = {line.strip() for cell in student.cells for line in cell.source.splitlines()}
-    lines: list[str] = []
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+# MyST roles and links render as other words ({cite}`olah2015` becomes "Olah, 2015"): cut lines there.
+_ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MIN_WORDS, MIN_CHARS = 4, 20
+
+
+def solution_fragments(nb: nbformat.NotebookNode, where: str = "notebook") -> list[str]:
+    """Every solution's prose and code (check cells aside), as normalised fragments of lines.
+
+    A fragment is a line, or the part of a line between two MyST roles, with at least
+    ``MIN_WORDS`` words and ``MIN_CHARS`` characters once normalised: long enough to be specific.
+    Whether a fragment is *distinctive* depends on what else is published; see ``coursework.leaks``.
+    """
+    fragments: list[str] = []
     for solution in find_solutions(nb, where):
         for text in solution.prose + solution.code:
             for line in text.splitlines():
-                line = line.strip()
-                if len(line) >= 12 and line not in visible and line not in lines:
-                    lines.append(line)
-    return lines
+                for piece in _ROLE.split(_LINK.sub(r"\1", line)):
+                    fragment = normalise(piece)
+                    if len(fragment.split()) >= MIN_WORDS and len(fragment) >= MIN_CHARS:
+                        if fragment not in fragments:
+                            fragments.append(fragment)
+    return fragments

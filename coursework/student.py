@@ -6,7 +6,8 @@ Usage (through ``make student``)::
 
 writes ``OUTPUT_DIR/notebooks/`` (one student notebook per chapter) and ``OUTPUT_DIR/html/`` (the
 book, built from the student notebooks rather than from the chapters, so that no page, download,
-``_sources/`` file or search index entry is ever made from a solution).
+``_sources/`` file or search index entry is ever made from a solution). It then searches everything
+it wrote for the solutions' text (``coursework.leaks``) and exits 1 if any is found.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import yaml
 
+from coursework.leaks import distinctive_fragments, find_leaks
 from coursework.solutions import student_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
-BOOK_FILES = ["_toc.yml", "glossary.md", "references.md", "references.bib", "api.md"]
+BOOK_FILES = ["glossary.md", "references.md", "references.bib", "api.md"]
+# Pages for instructors only: left out of the student book and its table of contents.
+INSTRUCTOR_PAGES = {"instructors"}
 JB_FLAGS = ["--builder", "html", "--warningiserror", "--nitpick", "--keep-going"]
 
 
@@ -48,8 +53,27 @@ def write_book_source(source: Path, root: Path = ROOT) -> None:
     (source / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     for name in BOOK_FILES:
         shutil.copy(root / name, source / name)
+    for folder in config.get("sphinx", {}).get("local_extensions", {}).values():
+        shutil.copytree(root / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    (source / "_toc.yml").write_text(yaml.safe_dump(_without_instructor_pages(toc), sort_keys=False), "utf-8")
     shutil.copytree(root / "chapters" / "images", source / "chapters" / "images")
     write_student_notebooks(source / "chapters", root)
+
+
+def _without_instructor_pages(node: Any) -> Any:
+    """The table of contents without the entries of INSTRUCTOR_PAGES (and parts left empty by that)."""
+    if isinstance(node, list):
+        kept = [_without_instructor_pages(item) for item in node]
+        return [item for item in kept if item is not None]
+    if isinstance(node, dict):
+        if node.get("file") in INSTRUCTOR_PAGES:
+            return None
+        kept = {key: _without_instructor_pages(value) for key, value in node.items()}
+        if "chapters" in node and not kept["chapters"]:
+            return None
+        return kept
+    return node
 
 
 def build(output: Path, root: Path = ROOT) -> Path:
@@ -77,6 +101,14 @@ def build(output: Path, root: Path = ROOT) -> Path:
 def main(argv: list[str]) -> int:
     output = Path(argv[0]) if argv else ROOT / "_build" / "student"
     html = build(output)
+    fragments = distinctive_fragments(ROOT)
+    leaks = find_leaks(output, fragments)
+    for line in leaks:
+        print(f"LEAK {line}")
+    if leaks:
+        print(f"The student edition in {output} contains solutions: do not hand it out.", file=sys.stderr)
+        return 1
+    print(f"Checked {len(fragments)} distinctive solution fragments: none is in {output}.")
     print(f"Student notebooks: {output / 'notebooks'}")
     print(f"Student book:      {html / 'index.html'}")
     return 0

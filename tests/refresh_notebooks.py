@@ -16,9 +16,8 @@ import time
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+
+from coursework.execute import notebook_client
 
 CELL_TIMEOUT_S = 600
 
@@ -26,15 +25,7 @@ CELL_TIMEOUT_S = 600
 def refresh(path: Path) -> float:
     """Execute the notebook at ``path`` top to bottom in a fresh kernel and save it; return seconds."""
     nb = nbformat.read(path, as_version=4)
-    km = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
-    client = NotebookClient(
-        nb,
-        km=km,
-        timeout=CELL_TIMEOUT_S,
-        record_timing=False,  # no timestamps in cell metadata: stored files change only when outputs do
-        allow_error_names=[],
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-    )
+    client = notebook_client(nb, path.parent, timeout=CELL_TIMEOUT_S, allow_error_names=[])
     start = time.perf_counter()
     client.execute(stderr=subprocess.DEVNULL)  # as nbval does: kernel process logs are not cell output
     elapsed = time.perf_counter() - start

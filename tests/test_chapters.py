@@ -52,22 +52,34 @@ def test_chapter_has_two_or_more_exercises_each_with_a_dropdown_solution(path):
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
-def test_gated_solutions_hold_executed_code(path):
-    """Solution code sits between solution-start and solution-end, so nbval runs and compares it."""
-    inside, executed = False, 0
+def test_gated_solutions_hold_executed_code_and_a_check_that_passes(path):
+    """Solution code sits between solution-start and solution-end, so nbval runs and compares it.
+
+    Each solution's check cell (tagged exercise-check) stored a passing verdict: the chapter's own
+    solution is right by the very check that students and the grader run.
+    """
+    inside, checks = None, {}
     for cell in read(path).cells:
         if cell.cell_type == "markdown":
             # One markdown cell may close a solution and open the next: the last directive wins.
             start, end = cell.source.rfind("{solution-start}"), cell.source.rfind("{solution-end}")
-            if start != end:
-                inside = start > end
+            if start > end:
+                inside = re.search(r"\{solution-start\} ([\w-]+)", cell.source[start - 1 :]).group(1)
+            elif end > start:
+                inside = None
         elif inside:
-            assert cell.execution_count is not None and cell.outputs, (
-                f"{path.name}: a solution cell has no stored output, so it proves nothing"
-            )
-            executed += 1
-    assert not inside, f"{path.name}: a solution-start has no solution-end"
-    assert executed >= 2
+            assert cell.execution_count is not None, f"{path.name}: a solution cell of {inside} was never run"
+            if "exercise-check" in cell.metadata.get("tags", []):
+                shown = [out.get("data", {}).get("text/plain", "") for out in cell.outputs]
+                checks.setdefault(inside, []).append("".join(shown))
+    assert inside is None, f"{path.name}: a solution-start has no solution-end"
+    labels = exercise_labels(markdown(path))
+    assert sorted(checks) == sorted(labels), f"{path.name}: every exercise needs a check cell"
+    for label, verdicts in checks.items():
+        assert len(verdicts) == 1, f"{path.name}: {label} has {len(verdicts)} check cells; it needs one"
+        assert verdicts[0].startswith("✓ Correct: "), (
+            f"{path.name}: the solution of {label} fails: {verdicts[0]}"
+        )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
