@@ -187,6 +187,19 @@ def main() -> None:
             suite,
             f"ideal {n} x floor / {args.workers} = {ideal:.1f} s",
         ),
+        # Where (b)'s one-worker total goes, and what running on several workers loses.
+        ("    of (b): TF imports, notebooks x floor", n * floor, ""),
+        ("    of (b): kernel starts, notebooks x start", n * med["kernel start"], ""),
+        (
+            "    of (b): everything else (cells, nbval)",
+            sum(nb_times.values()) - n * (floor + med["kernel start"]),
+            "",
+        ),
+        (
+            f"    of (c): lost to {args.workers} workers sharing",
+            suite - sum(nb_times.values()) / args.workers,
+            f"(c) - (b) / {args.workers}",
+        ),
         ("(d) make book, cold", cold, ""),
         ("(d) make book, warm", warm, "goal < 10 s"),
     ]

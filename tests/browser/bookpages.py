@@ -177,8 +177,7 @@ def visit(context, url: str, *, keep_open: bool = False):
     )
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
-    seen = page.evaluate(_READ_PAGE)
-    page.wait_for_load_state("networkidle")  # fonts and images the reading pulled in
+    seen = page.evaluate(_READ_PAGE)  # it waits for MathJax, the fonts and every image itself
     reading[0] = False
     record.text, record.math, record.images, record.outputs = (
         seen["text"],
