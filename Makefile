@@ -19,10 +19,14 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 WORKERS ?= 2
-TIMEOUT ?= 60
+TIMEOUT ?= 180
 NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.cfg \
 	-p xdist -n $(WORKERS) --dist loadscope
 JB_BUILD := $(BIN)/jupyter-book build . --path-output . --builder html --warningiserror --nitpick --keep-going
+# Tests in tests/ (not the browser ones). loadscope keeps a module on one worker, so that the student edition
+# and the graded submissions, built once per module, are built once. The leak test reuses _build/html when
+# it is newer than the chapters, hence the book build before it in `make test`.
+UNIT := $(BIN)/python -m pytest -p xdist -n $(WORKERS) --dist loadscope tests
 # The browser tests read the built book in Debian's Chromium (one browser, pages in sequence: no xdist).
 BROWSER := $(BIN)/python -m pytest tests/browser
 
@@ -50,15 +54,15 @@ book: $(STAMP) ## Build the HTML book into _build/html (warnings are errors).
 	$(JB_BUILD)
 	@echo "The book is at _build/html/index.html -- open file://$(CURDIR)/_build/html/index.html"
 
-test: $(STAMP) ## Run everything: lint, unit and hygiene tests, nbval, the book build, the browser tests.
+test: $(STAMP) ## Run everything: lint, the book build, unit/hygiene/coursework tests, nbval, the browser tests.
 	$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest -p xdist -n $(WORKERS) tests
-	$(NBVAL) $(NOTEBOOKS)
 	$(JB_BUILD)
+	$(UNIT)
+	$(NBVAL) $(NOTEBOOKS)
 	$(BROWSER)
 
-unit: $(STAMP) ## Only the unit and hygiene tests (no notebook execution).
-	$(BIN)/python -m pytest -p xdist -n $(WORKERS) tests
+unit: $(STAMP) ## Only the tests in tests/: unit, hygiene, student edition and grader (no nbval).
+	$(UNIT)
 
 nbval: $(STAMP) ## Only nbval over every notebook (or NOTEBOOKS=chapters/02_x.ipynb).
 	$(NBVAL) $(NOTEBOOKS)
@@ -73,10 +77,10 @@ bench: $(STAMP) ## Time TensorFlow's import, each notebook's nbval run, the suit
 refresh: $(STAMP) ## Re-execute the notebooks in place (or NOTEBOOKS=...) with nbval's kernel set-up.
 	$(BIN)/python tests/refresh_notebooks.py $(NOTEBOOKS)
 
-student: $(STAMP) ## Build the student edition: _build/student/notebooks/ and _build/student/html/.
+student: $(STAMP) ## Build the student edition (notebooks/ and html/ in _build/student), checked for leaks.
 	$(BIN)/python -m coursework.student _build/student
 
-grade: $(STAMP) ## Grade submissions: make grade SUBMISSIONS=dir/ [TIMEOUT=60] (CSV into dir/grades.csv).
+grade: $(STAMP) ## Grade submissions: make grade SUBMISSIONS=dir/ [TIMEOUT=180 s each] (CSV: dir/grades.csv).
 	@test -n "$(SUBMISSIONS)" || { echo "Name the folder of submitted notebooks: make grade SUBMISSIONS=dir/"; exit 2; }
 	$(BIN)/python -m coursework.grade "$(SUBMISSIONS)" --timeout $(TIMEOUT) --csv "$(SUBMISSIONS)/grades.csv"
 

@@ -119,9 +119,10 @@ def recording_check(label: str, check: str, token: str) -> str:
             textwrap.indent(body, "    "),
             "except Exception as _grade_error:",
             "    _grade_error = type(_grade_error).__name__ + ': ' + ' '.join(str(_grade_error).split())",
-            f"    print({token!r}, {label!r}, 'ERROR', _grade_error)",
+            f"    print({token + ' ' + label + ' ERROR '!r} + _grade_error)",
             "else:",
-            f"    print({token!r}, {label!r}, 'PASS' if _grade_result else 'FAIL', _grade_result)",
+            "    _grade_verdict = ' PASS ' if _grade_result else ' FAIL '",
+            f"    print({token + ' ' + label!r} + _grade_verdict + str(_grade_result))",
         ]
     )
 
@@ -154,14 +155,15 @@ def run_submission(path: Path, expected: dict[str, str], record: Path, token: st
     run, _ = graded_notebook(nb, expected, token)
 
     def on_cell_executed(cell: nbformat.NotebookNode, **_: object) -> None:
-        for output in cell.get("outputs", []):
-            for line in output.get("text", "").splitlines() if output.get("name") == "stdout" else []:
-                if line.startswith(token + " "):
-                    _, label, verdict, message = (line.split(" ", 3) + [""])[:4]
-                    with record.open("a", encoding="utf-8") as handle:
-                        handle.write(
-                            json.dumps({"label": label, "verdict": verdict, "message": message}) + "\n"
-                        )
+        # The kernel may send one printed line in several stream messages: join them before reading.
+        stdout = "".join(
+            out.get("text", "") for out in cell.get("outputs", []) if out.get("name") == "stdout"
+        )
+        for line in stdout.splitlines():
+            if line.startswith(token + " "):
+                _, label, verdict, message = (line.split(" ", 3) + [""])[:4]
+                with record.open("a", encoding="utf-8") as handle:
+                    handle.write(json.dumps({"label": label, "verdict": verdict, "message": message}) + "\n")
 
     client = notebook_client(
         run, path.parent, timeout=None, allow_errors=True, on_cell_executed=on_cell_executed

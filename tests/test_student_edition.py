@@ -190,3 +190,13 @@ def test_make_student_refuses_an_edition_that_leaks(edition, fragments, tmp_path
         [sys.executable, "-m", "coursework.leaks", str(edition)], capture_output=True, text=True, check=False
     )
     assert clean.returncode == 0, clean.stdout
+
+
+def test_the_instructor_page_covers_every_chapter_and_exercise_and_is_linked_from_the_introduction():
+    page = (ROOT / "instructors.md").read_text(encoding="utf-8")
+    for path in CHAPTERS:
+        assert f"{{doc}}`chapters/{path.stem}`" in page, f"instructors.md does not list {path.name}"
+        for solution in find_solutions(read(path), path.name):
+            assert f"{{ref}}`{solution.label}`" in page, f"instructors.md does not list {solution.label}"
+    introduction = "\n".join(cell.source for cell in read(ROOT / "chapters" / "00_introduction.ipynb").cells)
+    assert "{doc}`../instructors`" in introduction
