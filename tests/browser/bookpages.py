@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--no-default-browser-check",
     "--disable-quic",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
