@@ -108,6 +108,23 @@ def kernel_timings() -> dict[str, float]:
         km.shutdown_kernel(now=True)
 
 
+def imports_side_by_side(workers: int) -> tuple[float, float]:
+    """Seconds for `python -c "import tensorflow"` alone, and for each of `workers` such processes started at
+    once: how well this machine runs the suite's kernels side by side."""
+    cmd = [sys.executable, "-c", "import tensorflow"]
+
+    def together(k: int) -> float:
+        t0 = time.perf_counter()
+        procs = [subprocess.Popen(cmd, cwd=ROOT, env=ENV) for _ in range(k)]
+        if any(p.wait() for p in procs):
+            sys.exit("import tensorflow failed")
+        return time.perf_counter() - t0
+
+    return statistics.median(together(1) for _ in range(2)), statistics.median(
+        together(workers) for _ in range(2)
+    )
+
+
 def run(cmd: list[str], label: str) -> float:
     t0 = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True)
@@ -159,6 +176,7 @@ def main() -> None:
     kernels = [kernel_timings() for _ in range(args.kernels)]
     med = {k: statistics.median(t[k] for t in kernels) for k in kernels[0]}
     floor = med["import tensorflow"]
+    alone, side_by_side = imports_side_by_side(args.workers)
     print(f"floor measured ({args.kernels} kernels)", flush=True)
 
     nb_times, sequential_wall = per_notebook()
@@ -178,6 +196,12 @@ def main() -> None:
         ("(a) import tensorflow, fresh kernel (floor)", floor, f"median of {args.kernels}"),
         ("    kernel start (to ready)", med["kernel start"], "paid by every notebook"),
         ("    import lstm_course + matplotlib after TF", med["import lstm_course, matplotlib"], ""),
+        ("    python -c 'import tensorflow', alone", alone, ""),
+        (
+            f"    the same, {args.workers} at once",
+            side_by_side,
+            f"{args.workers * alone / side_by_side:.2f}x throughput",
+        ),
     ]
     rows += [(f"(b) nbval {name}", t, f"{t / floor:.1f} x floor") for name, t in sorted(nb_times.items())]
     rows += [
