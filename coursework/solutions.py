@@ -37,6 +37,8 @@ START = re.compile(
 )
 END = re.compile(r"^```\{solution-end\}[ \t]*\n```[ \t]*(?:\n|$)", re.M)
 STUB_TAG = "exercise-stub"
+# Cells for instructors only (a pointer to the instructor page): left out of the student version.
+INSTRUCTOR_TAG = "instructor-only"
 CHECK_TAG = "exercise-check"
 
 
@@ -172,12 +174,17 @@ def _code_cell(source: str, tag: str, label: str) -> nbformat.NotebookNode:
 
 
 def student_notebook(nb: nbformat.NotebookNode, where: str = "notebook") -> nbformat.NotebookNode:
-    """A copy of the notebook with every solution removed: prose dropped, code stubbed, checks kept."""
+    """A copy of the notebook with every solution removed: prose dropped, code stubbed, checks kept.
+
+    Cells tagged ``instructor-only`` are left out too.
+    """
     checks = {solution.label: solution.checks[0] for solution in find_solutions(nb, where)}
     out = copy.deepcopy(nb)
     cells = []
     inside = None
     for index, cell in enumerate(nb.cells):
+        if INSTRUCTOR_TAG in tags(cell):
+            continue
         if cell.cell_type == "markdown":
             kept, _, inside_after = _split_markdown(cell.source, inside, f"{where}, cell {index}")
             inside = inside_after

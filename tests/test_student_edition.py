@@ -73,6 +73,9 @@ def test_the_edition_publishes_the_student_notebooks_in_every_form(edition):
         assert [c.source for c in published.cells] == [
             c.source for c in read(edition / "notebooks" / name).cells
         ]
+    assert not (edition / "html" / "instructors.html").exists()
+    introduction = (edition / "html" / "chapters" / "00_introduction.html").read_text("utf-8")
+    assert "Teaching with this book?" not in introduction and "instructors.html" not in introduction
     assert "(student edition)" in (edition / "html" / "chapters" / "00_introduction.html").read_text("utf-8")
 
 
