@@ -83,6 +83,8 @@ def build(output: Path, root: Path = ROOT) -> Path:
     if notebooks.exists():
         shutil.rmtree(notebooks)
     write_student_notebooks(notebooks, root)
+    # The figures the notebooks show, so that they display when the notebooks are opened in JupyterLab.
+    shutil.copytree(root / "chapters" / "images", notebooks / "images")
     source = output / "source"
     write_book_source(source, root)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")

@@ -114,6 +114,16 @@ def scores(rows, name: str) -> dict[str, str]:
     return {row["exercise"]: row["score"] for row in rows if row["submission"] == f"{name}.ipynb"}
 
 
+def expected(final: int, params: int, fix: int) -> dict[str, str]:
+    """The CSV scores of chapter 5's three exercises and their total, as the CSV writes them."""
+    return {
+        "ex-stack-final": str(final),
+        "ex-stack-params": str(params),
+        "ex-stack-fix": str(fix),
+        "TOTAL": str(final + params + fix),
+    }
+
+
 def notes(rows, name: str) -> dict[str, str]:
     return {row["exercise"]: row["note"] for row in rows if row["submission"] == f"{name}.ipynb"}
 
@@ -127,11 +137,7 @@ def test_grading_succeeds_and_prints_a_table(graded):
 
 def test_a_correct_submission_gets_full_score(graded):
     _, rows, _ = graded
-    assert scores(rows, "a_correct") == {
-        "ex-stack-final": "1",
-        "ex-stack-params": "1",
-        "ex-stack-fix": "1",
-    } | {"TOTAL": "3"}
+    assert scores(rows, "a_correct") == expected(final=1, params=1, fix=1)
 
 
 def test_a_wrong_answer_scores_zero_with_the_checks_explanation_even_if_its_own_check_was_replaced(graded):
@@ -143,20 +149,12 @@ def test_a_wrong_answer_scores_zero_with_the_checks_explanation_even_if_its_own_
 
 def test_a_raising_cell_costs_its_exercise_only(graded):
     _, rows, _ = graded
-    assert scores(rows, "c_raises") == {
-        "ex-stack-final": "1",
-        "ex-stack-params": "0",
-        "ex-stack-fix": "1",
-    } | {"TOTAL": "2"}
+    assert scores(rows, "c_raises") == expected(final=1, params=0, fix=1)
 
 
 def test_a_submission_that_never_ends_is_stopped_and_keeps_the_scores_it_earned(graded):
     _, rows, left = graded
-    assert scores(rows, "d_never_ends") == {
-        "ex-stack-final": "1",
-        "ex-stack-params": "1",
-        "ex-stack-fix": "0",
-    } | {"TOTAL": "2"}
+    assert scores(rows, "d_never_ends") == expected(final=1, params=1, fix=0)
     assert "the time limit was reached" in notes(rows, "d_never_ends")["ex-stack-fix"]
     assert f"time limit of {TIME_LIMIT_S} s" in notes(rows, "d_never_ends")["TOTAL"]
     assert not left, f"the grader left processes running: {left}"

@@ -65,6 +65,8 @@ def test_the_leak_check_finds_every_fragment_in_the_instructor_book(instructor_h
 def test_the_edition_publishes_the_student_notebooks_in_every_form(edition):
     names = [path.name for path in notebook_paths()]
     assert sorted(p.name for p in (edition / "notebooks").glob("*.ipynb")) == names
+    figures = sorted(p.name for p in (ROOT / "chapters" / "images").iterdir())
+    assert sorted(p.name for p in (edition / "notebooks" / "images").iterdir()) == figures
     assert (edition / "html" / "index.html").is_file()
     downloads = sorted(p.name for p in (edition / "html" / "_sources" / "chapters").glob("*.ipynb"))
     assert downloads == names
