@@ -27,6 +27,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from dataclasses import dataclass, field
@@ -299,12 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         parser.error(f"expected .ipynb files in {args.submissions}; found none")
     checks = instructor_checks()
-    workdir = args.submissions / ".grading"
-    workdir.mkdir(exist_ok=True)
     grades = []
-    for path in paths:
-        print(f"grading {path.name} ...", flush=True)
-        grades.append(grade_notebook(path, checks, args.timeout, workdir))
+    with tempfile.TemporaryDirectory(prefix="lstm-course-grading-") as workdir:  # the verdict records
+        for path in paths:
+            print(f"grading {path.name} ...", flush=True)
+            grades.append(grade_notebook(path, checks, args.timeout, Path(workdir)))
     print(table(grades, checks))
     if args.csv:
         write_csv(grades, args.csv)
