@@ -56,21 +56,10 @@ def test_images_load_and_have_alt_text(visits, page_path):
     assert no_alt == [], f"images without alt text on {page_path}"
 
 
-# Plots that notebooks draw get, from myst-nb, their own file path as alt text: present (so axe passes) but
-# useless to a screen reader. The fix is `mystnb: image: alt:` metadata on those cells of chapters/*.ipynb.
-# Strict: when a chapter gets real alt texts this xfail fails and the chapter is to be removed from the list.
-PLOTS_WITHOUT_REAL_ALT = {
-    "chapters/01_cell_state.html",
-    "chapters/03_return_sequences.html",
-    "chapters/07_bidirectional.html",
-    "chapters/08_stateful.html",
-    "chapters/10_two_tasks.html",
-}
-
-
-def test_figures_have_real_alt_text(visits, page_path, request):
-    if page_path in PLOTS_WITHOUT_REAL_ALT:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="notebook plots carry no alt text yet"))
+# Plots that notebooks draw get, from myst-nb, their own file path as alt text unless the cell says otherwise:
+# present (so axe passes) but useless to a screen reader. Every plotting cell of chapters/*.ipynb therefore
+# carries `mystnb: image: alt:` metadata, and this test keeps it so.
+def test_figures_have_real_alt_text(visits, page_path):
     seen = visits(page_path)
     path_only = [i["src"] for i in seen.images if looks_like_a_file_name(i["alt"], i["src"])]
     assert path_only == [], f"images whose alt text is only a file name on {page_path}"
