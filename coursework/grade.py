@@ -37,7 +37,7 @@ import nbformat
 import psutil
 
 from coursework.execute import notebook_client
-from coursework.solutions import CHECK_TAG, find_solutions
+from coursework.solutions import CHECK_TAG, find_solutions, tags
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEOUT_S = 180
@@ -140,7 +140,7 @@ def graded_notebook(
     last_cell_of = {_label(cell): index for index, cell in enumerate(nb.cells) if _label(cell)}
     for index, cell in enumerate(nb.cells):
         label = _label(cell)
-        is_check = label in expected and CHECK_TAG in cell.get("metadata", {}).get("tags", [])
+        is_check = label in expected and CHECK_TAG in tags(cell)
         if cell.cell_type == "code" and not is_check:
             cells.append(nbformat.v4.new_code_cell(cell.source))
         if label in expected and label not in placed and (is_check or last_cell_of[label] == index):
