@@ -76,6 +76,15 @@ def _without_instructor_pages(node: Any) -> Any:
     return node
 
 
+def build_html(source: Path, target: Path) -> Path:
+    """Build the book in source with make book's flags (warnings are errors); return its HTML folder."""
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    subprocess.run(
+        [str(jupyter_book), "build", str(source), "--path-output", str(target), *JB_FLAGS], check=True
+    )
+    return target / "_build" / "html"
+
+
 def build(output: Path, root: Path = ROOT) -> Path:
     """Build the student notebooks and book under output; return the HTML folder."""
     output = output.resolve()
@@ -87,11 +96,7 @@ def build(output: Path, root: Path = ROOT) -> Path:
     shutil.copytree(root / "chapters" / "images", notebooks / "images")
     source = output / "source"
     write_book_source(source, root)
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    subprocess.run(
-        [str(jupyter_book), "build", str(source), "--path-output", str(output / "sphinx"), *JB_FLAGS],
-        check=True,
-    )
+    build_html(source, output / "sphinx")
     html = output / "html"
     if html.exists():
         shutil.rmtree(html)

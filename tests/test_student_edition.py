@@ -43,10 +43,7 @@ def instructor_html(tmp_path_factory):
         (built / "index.html").stat().st_mtime > path.stat().st_mtime for path in sources
     ):
         return built
-    output = tmp_path_factory.mktemp("instructor")
-    jupyter_book = shutil.which("jupyter-book", path=str(ROOT / ".venv" / "bin")) or "jupyter-book"
-    subprocess.run([jupyter_book, "build", str(ROOT), "--path-output", str(output)], check=True)
-    return output / "_build" / "html"
+    return student.build_html(ROOT, tmp_path_factory.mktemp("instructor"))
 
 
 def test_no_solution_fragment_appears_anywhere_in_the_student_edition(edition, fragments):
