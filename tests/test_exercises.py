@@ -511,11 +511,28 @@ def test_a_check_result_is_immutable():
 # ------------------------------------------------------------------------------------ check_close
 
 
-def test_check_close_accepts_values_within_tolerance_and_reports_the_largest_difference():
+def test_check_close_accepts_values_within_tolerance_and_shows_the_bound_not_the_noise():
+    """The verdict line is stored in the chapters: it must read the same whatever the float noise."""
+    for noise in (0.0, 1.5e-8, 1.9e-8, 2e-6):
+        assert_verdict(
+            check_close(np.full((2, 3), 0.5 + noise), np.full((2, 3), 0.5)),
+            True,
+            "✓ Correct: the values match (every difference is below 1e-05).",
+        )
+
+
+def test_check_close_shows_a_near_miss_as_the_bound_and_a_real_miss_as_its_size():
+    expected = np.zeros(3)
+    for near in (1.1e-5, 2.7e-4):
+        assert_verdict(
+            check_close(np.full(3, near), expected),
+            False,
+            "✗ Not yet: the values differ from the expected ones by more than 1e-05.",
+        )
     assert_verdict(
-        check_close(np.full((2, 3), 0.5 + 2e-6), np.full((2, 3), 0.5)),
-        True,
-        "✓ Correct: the values match (largest difference 2e-06).",
+        check_close(np.full(3, 0.25), expected),
+        False,
+        "✗ Not yet: the values differ from the expected ones by up to 0.25.",
     )
 
 
