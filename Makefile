@@ -10,38 +10,41 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-# The notebooks' kernels and nbval see the same environment: TensorFlow's C++ logs off, no GPU probing,
-# and a fixed hash seed (matplotlib stays on the inline backend the kernel picks).
-export TF_CPP_MIN_LOG_LEVEL := 3
-export CUDA_VISIBLE_DEVICES := -1
-export PYTHONHASHSEED := 0
-export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# The notebooks' kernels, nbval and everything else here run in one environment, defined in
+# coursework/kernel.env (NAME=value lines, read by coursework/execute.py too): every name is exported.
+include coursework/kernel.env
+export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' coursework/kernel.env)
 
-NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+# Empty means every chapter: coursework/execute.py owns the chapter list and how nbval runs.
+NOTEBOOKS ?=
 WORKERS ?= 2
 TIMEOUT ?= 180
-NBVAL := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.cfg \
-	-p xdist -n $(WORKERS) --dist loadscope
+NBVAL := $(BIN)/python -m coursework.execute nbval --workers $(WORKERS)
 JB_BUILD := $(BIN)/jupyter-book build . --path-output . --builder html --warningiserror --nitpick --keep-going
 # Tests in tests/ (not the browser ones). loadscope keeps a module on one worker, so that the student edition
 # and the graded submissions, built once per module, are built once. The leak test reuses _build/html when
 # it is newer than the chapters, hence the book build before it in `make test`.
 UNIT := $(BIN)/python -m pytest -p xdist -n $(WORKERS) --dist loadscope tests
+# The examples in lstm_course's docstrings, which the book's API page renders.
+DOCTEST := $(BIN)/python -m pytest -p no:xdist --doctest-modules lstm_course
 # The browser tests read the built book in Debian's Chromium (one browser, pages in sequence: no xdist).
 BROWSER := $(BIN)/python -m pytest tests/browser
 
-.PHONY: help venv book test unit nbval browser bench refresh student grade lab lint lock clean
+.PHONY: help venv book test unit doctest nbval robust browser bench refresh student grade lab lint lock clean \
+	test-pythons
 
 help: ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@found=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || found=""; \
 	case "$$found" in \
-	  "") echo "This course needs Python 3.10 or newer, and '$(PYTHON)' does not run. Install Python 3.10+,"; \
-	      echo "or name one: make PYTHON=python3.11 $(MAKECMDGOALS)"; exit 1;; \
-	  2.*|3.[0-9]) echo "This course needs Python 3.10 or newer; '$(PYTHON)' is Python $$found."; \
-	      echo "Install Python 3.10+, or name one: make PYTHON=python3.11 $(MAKECMDGOALS)"; exit 1;; \
+	  3.11|3.12|3.13) ;; \
+	  "") echo "This course needs Python 3.11, 3.12 or 3.13, and '$(PYTHON)' does not run. Install one,"; \
+	      echo "or name one: make PYTHON=python3.12 $(MAKECMDGOALS)"; exit 1;; \
+	  *) echo "This course needs Python 3.11, 3.12 or 3.13 (the versions requirements.txt is locked and"; \
+	     echo "tested for: Keras 3.15 needs 3.11 or newer); '$(PYTHON)' is Python $$found."; \
+	     echo "Install one, or name one: make PYTHON=python3.12 $(MAKECMDGOALS)"; exit 1;; \
 	esac
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -54,18 +57,29 @@ book: $(STAMP) ## Build the HTML book into _build/html (warnings are errors).
 	$(JB_BUILD)
 	@echo "The book is at _build/html/index.html -- open file://$(CURDIR)/_build/html/index.html"
 
-test: $(STAMP) ## Run everything: lint, the book build, unit/hygiene/coursework tests, nbval, the browser tests.
+test: $(STAMP) ## Run everything: lint, book, unit tests, doctests, nbval, robustness run, browser tests.
 	$(MAKE) --no-print-directory lint
 	$(JB_BUILD)
 	$(UNIT)
+	$(DOCTEST)
 	$(NBVAL) $(NOTEBOOKS)
+	$(NBVAL) --robust $(NOTEBOOKS)
 	$(BROWSER)
 
 unit: $(STAMP) ## Only the tests in tests/: unit, hygiene, student edition and grader (no nbval).
 	$(UNIT)
 
+doctest: $(STAMP) ## Only the examples in lstm_course's docstrings (the API page shows them).
+	$(DOCTEST)
+
 nbval: $(STAMP) ## Only nbval over every notebook (or NOTEBOOKS=chapters/02_x.ipynb).
 	$(NBVAL) $(NOTEBOOKS)
+
+robust: $(STAMP) ## nbval again as another CPU would run it: oneDNN on, one thread, random numbers x (1 + 1e-7).
+	$(NBVAL) --robust $(NOTEBOOKS)
+
+test-pythons: ## nbval in a venv of each other supported Python found (PYTHONS="path ..."); .venv untouched.
+	$(PYTHON) tools/test_pythons.py $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS))
 
 browser: $(STAMP) ## Build the book, then read every page in headless Chromium (offline, with axe-core).
 	$(JB_BUILD)
@@ -74,8 +88,8 @@ browser: $(STAMP) ## Build the book, then read every page in headless Chromium (
 bench: $(STAMP) ## Time TensorFlow's import, each notebook's nbval run, the suite, the book (cold and warm).
 	$(BIN)/python bench/run_bench.py --workers $(WORKERS)
 
-refresh: $(STAMP) ## Re-execute the notebooks in place (or NOTEBOOKS=...) with nbval's kernel set-up.
-	$(BIN)/python tests/refresh_notebooks.py $(NOTEBOOKS)
+refresh: $(STAMP) ## Re-execute the notebooks (or NOTEBOOKS=...) and store outputs nbval can reproduce.
+	$(BIN)/python -m coursework.refresh $(NOTEBOOKS)
 
 student: $(STAMP) ## Build the student edition (notebooks/ and html/ in _build/student), checked for leaks.
 	$(BIN)/python -m coursework.student _build/student
@@ -88,12 +102,13 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab.
 	$(BIN)/jupyter lab chapters/
 
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks.
-	$(BIN)/ruff check --output-format concise lstm_course coursework tests chapters _ext bench
-	$(BIN)/ruff format --check lstm_course coursework tests _ext bench
+	$(BIN)/ruff check --output-format concise lstm_course coursework tests chapters _ext bench tools
+	$(BIN)/ruff format --check lstm_course coursework tests _ext bench tools
 
 lock: ## Regenerate requirements.txt from requirements.in (needs network).
 	$(PYTHON) -m pip install --quiet uv==$(UV_VERSION)
-	$(PYTHON) -m uv pip compile --universal --python-version 3.10 requirements.in -o requirements.txt
+	$(PYTHON) -m uv pip compile --universal --python-version 3.11 --fork-strategy fewest requirements.in \
+		-o requirements.txt
 
 clean: ## Remove the built book and caches (keeps .venv; `rm -rf .venv` for a cold start).
 	rm -rf _build .pytest_cache .hypothesis

@@ -27,18 +27,10 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from coursework.execute import ROOT, chapter_paths, kernel_environment, nbval_command
+
 BIN = Path(sys.executable).parent
-NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
-NBVAL = [
-    sys.executable,
-    "-m",
-    "pytest",
-    "--nbval",
-    "--nbval-current-env",
-    "--nbval-sanitize-with=tests/nbval_sanitize.cfg",
-    "-q",
-]
+NOTEBOOKS = chapter_paths()
 JB_BUILD = [
     str(BIN / "jupyter-book"),
     "build",
@@ -51,14 +43,8 @@ JB_BUILD = [
     "--nitpick",
     "--keep-going",
 ]
-# The same environment as the Makefile's (the kernels inherit it).
-ENV = dict(
-    os.environ,
-    TF_CPP_MIN_LOG_LEVEL="3",
-    CUDA_VISIBLE_DEVICES="-1",
-    PYTHONHASHSEED="0",
-    PYDEVD_DISABLE_FILE_VALIDATION="1",
-)
+# The kernels' environment, as everywhere else (coursework/kernel.env); the kernels inherit it.
+ENV = kernel_environment()
 
 
 def machine() -> str:
@@ -78,11 +64,13 @@ def machine() -> str:
 
 def kernel_timings() -> dict[str, float]:
     """One fresh kernel: seconds to start it, to import tensorflow in it, then lstm_course and matplotlib."""
-    from jupyter_client.manager import start_new_kernel
+    from nbval.kernel import CURRENT_ENV_KERNEL_NAME, start_new_kernel
 
-    os.environ.update(ENV)
+    # Started as nbval starts it (--nbval-current-env): this environment's interpreter, not `python3`'s spec.
     t0 = time.perf_counter()
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "chapters"))
+    km, kc = start_new_kernel(
+        kernel_name=CURRENT_ENV_KERNEL_NAME, cwd=str(ROOT / "chapters"), env=ENV, stderr=subprocess.DEVNULL
+    )
     started = time.perf_counter() - t0
     try:
         timings = {"kernel start": started}
@@ -139,13 +127,9 @@ def per_notebook() -> tuple[dict[str, float], float]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "nbval.xml"
         wall = run(
-            [
-                *NBVAL,
-                "-p",
-                "no:xdist",
-                f"--junitxml={report}",
-                *[str(p.relative_to(ROOT)) for p in NOTEBOOKS],
-            ],
+            nbval_command(
+                [p.relative_to(ROOT) for p in NOTEBOOKS], workers=1, extra=["-q", f"--junitxml={report}"]
+            ),
             "sequential nbval",
         )
         times: dict[str, float] = defaultdict(float)
@@ -182,8 +166,7 @@ def main() -> None:
     nb_times, sequential_wall = per_notebook()
     print("per-notebook nbval measured", flush=True)
     suite = run(
-        [*NBVAL, "-p", "xdist", "-n", str(args.workers), "--dist", "loadscope"]
-        + [str(p.relative_to(ROOT)) for p in NOTEBOOKS],
+        nbval_command([p.relative_to(ROOT) for p in NOTEBOOKS], workers=args.workers, extra=["-q"]),
         "nbval suite",
     )
     print("nbval suite measured", flush=True)

@@ -23,7 +23,6 @@ import argparse
 import ast
 import csv
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -36,16 +35,15 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from coursework.execute import notebook_client
+from coursework.execute import ROOT, chapter_paths, execute_in_kernel_env, kernel_environment, notebook_client
 from coursework.solutions import CHECK_TAG, find_solutions, tags
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEOUT_S = 180
 
-# Run first in every graded kernel: the submission gets no network, and TensorFlow's logs stay quiet.
+# Run first in every graded kernel: the submission gets no network. (The kernel's environment, with
+# TensorFlow's logs off, is the course's one kernel environment: coursework/kernel.env.)
 PRELUDE = """\
-import os, socket
-os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import socket
 def _refuse(self, address, *args, **kwargs):
     host = address[0] if isinstance(address, tuple) else ""
     local = host.startswith("127.") or host in ("localhost", "::1")
@@ -83,7 +81,7 @@ def instructor_checks(root: Path = ROOT) -> dict[str, dict[str, str]]:
             solution.label: solution.checks[0]
             for solution in find_solutions(nbformat.read(path, as_version=4), path.name)
         }
-        for path in sorted((root / "chapters").glob("*.ipynb"))
+        for path in chapter_paths(root)
     }
 
 
@@ -169,7 +167,7 @@ def run_submission(path: Path, expected: dict[str, str], record: Path, token: st
     client = notebook_client(
         run, path.parent, timeout=None, allow_errors=True, on_cell_executed=on_cell_executed
     )
-    client.execute(stderr=subprocess.DEVNULL)  # kernel process logs are not the submission's output
+    execute_in_kernel_env(client)  # kernel process logs are not the submission's output
 
 
 def _kill_tree(pid: int) -> None:
@@ -208,7 +206,7 @@ def grade_notebook(path: Path, checks: dict[str, dict[str, str]], timeout: float
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        env=kernel_environment(),
         start_new_session=True,
     )
     try:

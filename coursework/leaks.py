@@ -22,9 +22,9 @@ from pathlib import Path
 
 import nbformat
 
+from coursework.execute import ROOT, chapter_paths
 from coursework.solutions import normalise, solution_fragments, student_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
 # Files that hold no text: images, fonts, archives. Everything else is read as text.
 BINARY = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".otf", ".zip", ".gz"}
 
@@ -72,7 +72,7 @@ def published_texts(folder: Path) -> dict[Path, str]:
 
 def distinctive_fragments(root: Path = ROOT) -> list[Fragment]:
     """The solution fragments of every chapter that no student notebook contains."""
-    chapters = sorted((root / "chapters").glob("*.ipynb"))
+    chapters = chapter_paths(root)
     notebooks = {path.name: nbformat.read(path, as_version=4) for path in chapters}
     # Everything a student notebook shows, outputs included, as one normalised text per notebook.
     visible = " | ".join(

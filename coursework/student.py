@@ -21,10 +21,10 @@ from typing import Any
 import nbformat
 import yaml
 
+from coursework.execute import ROOT, chapter_paths
 from coursework.leaks import distinctive_fragments, find_leaks
 from coursework.solutions import student_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
 BOOK_FILES = ["glossary.md", "references.md", "references.bib", "api.md"]
 # Pages for instructors only: left out of the student book and its table of contents.
 INSTRUCTOR_PAGES = {"instructors"}
@@ -35,7 +35,7 @@ def write_student_notebooks(target: Path, root: Path = ROOT) -> list[Path]:
     """Write the student version of every chapter into target; return the paths written."""
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for chapter in sorted((root / "chapters").glob("*.ipynb")):
+    for chapter in chapter_paths(root):
         nb = nbformat.read(chapter, as_version=4)
         out = target / chapter.name
         nbformat.write(student_notebook(nb, chapter.name), out)

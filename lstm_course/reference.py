@@ -149,7 +149,7 @@ def lstm_cell_step(
     >>> kernel, recurrent_kernel, bias = np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)
     >>> h, c, gates = lstm_cell_step(np.ones((1, 3)), np.zeros((1, 2)), np.ones((1, 2)),
     ...                              kernel, recurrent_kernel, bias)
-    >>> c.tolist(), gates.forget.tolist()
+    >>> c.round(3).tolist(), gates.forget.round(3).tolist()
     ([[0.5, 0.5]], [[0.5, 0.5]])
     """
     x_t = float_array(x_t, "x_t", 2, "(batch, input_dim)")

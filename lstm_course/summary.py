@@ -85,9 +85,10 @@ def describe(model: Any) -> str:
 
     Examples
     --------
-    >>> import keras  # doctest: +SKIP
-    >>> model = keras.Sequential([keras.Input((10, 8)), keras.layers.LSTM(32)])  # doctest: +SKIP
-    >>> print(describe(model))  # doctest: +SKIP
+    >>> import keras
+    >>> from lstm_course import describe
+    >>> model = keras.Sequential([keras.Input((10, 8)), keras.layers.LSTM(32)])
+    >>> print(describe(model))
     #  Layer  Output shape   Params
     -  -----  -------------  ------
        Input  (None, 10, 8)       0

@@ -1,9 +1,11 @@
-"""Shared test set-up: the environment the notebooks run in, and paths to the course's files."""
+"""Shared test set-up: the environment the notebooks run in, set before anything imports TensorFlow."""
 
 from __future__ import annotations
 
 import os
 
-# Same environment as the notebooks' kernels (see the Makefile): set before anything imports TensorFlow.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+from coursework.execute import KERNEL_ENV
+
+# The one kernel environment (coursework/kernel.env), for the tests that build Keras layers in-process too.
+for _name, _value in KERNEL_ENV.items():
+    os.environ.setdefault(_name, _value)

@@ -7,14 +7,15 @@ from pathlib import Path
 import nbformat
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ROOT / "chapters"
+from coursework.execute import CHAPTERS as CHAPTERS  # re-exported for the tests
+from coursework.execute import ROOT, chapter_paths
+
 SEED = ROOT.parent / "shared" / "seed" / "what-is-the-output-of-a-keras-lstm.md"
 
 
 def notebook_paths() -> list[Path]:
-    """Every notebook under chapters/, sorted."""
-    return sorted(CHAPTERS.glob("*.ipynb"))
+    """Every notebook under chapters/, in reading order (coursework.execute owns the list)."""
+    return chapter_paths()
 
 
 def read(path: Path) -> nbformat.NotebookNode:

@@ -10,18 +10,14 @@ the number of examples.
 from __future__ import annotations
 
 import itertools
-import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+import keras
+import numpy as np
+import pytest
+from hypothesis import event, given, settings, target
+from hypothesis import strategies as st
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import event, given, settings, target  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from lstm_course import Gates, lstm_cell_step, lstm_forward, lstm_trace  # noqa: E402
+from lstm_course import Gates, lstm_cell_step, lstm_forward, lstm_trace
 
 TOLERANCE = 1e-5  # float32 Keras against the float64 reference
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import itertools
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+import keras
+import numpy as np
+import pytest
 
-import itertools  # noqa: E402
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from lstm_course import (  # noqa: E402
+from lstm_course import (
     MERGE_MODES,
     LayerSpec,
     gru_param_count,

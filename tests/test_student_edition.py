@@ -15,7 +15,7 @@ import pytest
 from notebooks import ROOT, notebook_paths, read
 
 from coursework import student
-from coursework.execute import notebook_client
+from coursework.execute import execute_in_kernel_env, notebook_client
 from coursework.leaks import distinctive_fragments, find_leaks
 from coursework.solutions import CHECK_TAG, STUB_TAG, SolutionMarkupError, find_solutions, student_notebook
 
@@ -166,7 +166,7 @@ def test_student_notebook_runs_and_only_its_stubs_fail(path, tmp_path):
     nb = student_notebook(read(path), path.name)
     shutil.copytree(ROOT / "chapters" / "images", tmp_path / "images")
     client = notebook_client(nb, tmp_path, timeout=300, allow_errors=True)
-    client.execute(stderr=subprocess.DEVNULL)
+    execute_in_kernel_env(client)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
+import re
+import subprocess
+import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+import keras
+import numpy as np
+import pytest
 
-import re  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from lstm_course import describe  # noqa: E402
+from lstm_course import describe
 
 SEQUENTIAL_TABLE = """\
 #  Layer  Output shape    Params
