@@ -112,6 +112,30 @@ def _short(output: Any) -> str:
     return repr(lines[0][:100] if lines else text)
 
 
+def merge_streams(nb: nbformat.NotebookNode) -> None:
+    """Join consecutive outputs of one stream into one, in place.
+
+    The kernel splits a cell's printing into stream messages by timing, so two runs of the same cell may
+    store its lines in different chunks. nbval joins them before comparing; joining them before storing
+    too makes the stored file the same from one refresh to the next.
+    """
+    for cell in nb.cells:
+        merged: list[Any] = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                output.get("output_type") == "stream"
+                and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")
+            ):
+                previous["text"] = previous.get("text", "") + output.get("text", "")
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+
+
 def refresh(path: Path) -> float:
     """Execute ``path`` twice and store the first run's outputs if nbval can reproduce them; seconds spent.
 
@@ -133,6 +157,7 @@ def refresh(path: Path) -> float:
             + "\nPrint shapes, counts, booleans and values rounded far above float noise; silence or fix "
             "what writes to stderr."
         )
+    merge_streams(stored.notebook)
     stored.notebook.metadata["kernelspec"] = dict(KERNELSPEC)  # as committed, not the client's
     nbformat.write(stored.notebook, path)
     return stored.seconds + again.seconds

@@ -95,13 +95,17 @@ def test_every_figure_has_alt_text(path):
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=[p.name for p in notebook_paths()])
 def test_tensorflow_logs_are_silenced_before_any_import(path):
-    """The first code cell sets TF_CPP_MIN_LOG_LEVEL before anything imports TensorFlow or Keras."""
+    """The first code cell sets TensorFlow's environment before anything imports TensorFlow or Keras."""
     cells = code_cells(read(path))
     sources = "\n".join(cell.source for cell in cells)
     if not re.search(r"^\s*(import|from) (tensorflow|keras)\b", sources, flags=re.M):
         return
     first = cells[0].source
     assert 'os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"' in first, f"{path.name}: first cell must silence TF"
-    setting = first.index("TF_CPP_MIN_LOG_LEVEL")
+    # oneDNN off for a reader's kernel too (same float kernels on every CPU, no oneDNN notice), with
+    # setdefault so that the robustness run can turn it on from the environment.
+    onednn = 'os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")'
+    assert onednn in first, f"{path.name}: first cell must turn oneDNN off with {onednn}"
+    setting = max(first.index("TF_CPP_MIN_LOG_LEVEL"), first.index("TF_ENABLE_ONEDNN_OPTS"))
     imports = [m.start() for m in re.finditer(r"^(import|from) (tensorflow|keras)\b", first, flags=re.M)]
     assert all(setting < position for position in imports)

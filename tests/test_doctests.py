@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import doctest
 import importlib
-import os
 import pkgutil
 import subprocess
 import sys
@@ -16,13 +15,13 @@ import textwrap
 from pathlib import Path
 
 import lstm_course
+from coursework.execute import ROOT, kernel_environment
 
-ROOT = Path(__file__).resolve().parent.parent
 # Counted when the examples were first run: 25 docstrings with 95 examples between them.
 MIN_DOCSTRINGS = 25
 MIN_EXAMPLES = 95
 PYTEST = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "--doctest-modules"]
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "CUDA_VISIBLE_DEVICES": "-1"}
+ENV = kernel_environment()
 
 
 def run_doctests(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -23,6 +23,8 @@ from notebooks import (
     toc_files,
 )
 
+from coursework.execute import chapter_paths
+
 NOTEBOOKS = notebook_paths()
 IDS = [path.name for path in NOTEBOOKS]
 MAX_NOTEBOOK_BYTES = 1_000_000
@@ -49,7 +51,7 @@ def toc_problems(toc_path: Path, root: Path) -> list[str]:
             problems.append(f"_toc.yml lists '{entry}', but no file {entry}(.ipynb|.md) exists")
         else:
             listed.add(path.resolve())
-    for notebook in sorted((root / "chapters").glob("*.ipynb")):
+    for notebook in chapter_paths(root):
         if notebook.resolve() not in listed:
             rel = notebook.relative_to(root).with_suffix("")
             problems.append(f"{notebook.relative_to(root)} is not in _toc.yml (add '- file: {rel}')")

@@ -10,25 +10,20 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from notebooks import CHAPTERS, ROOT, code_cells, read, stream_text
+from notebooks import CHAPTERS, code_cells, read, stream_text
 
-SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+from coursework.execute import kernel_environment, nbval_command
 
 
 def run_nbval(notebook: Path) -> subprocess.CompletedProcess:
-    """nbval in full mode (as in the Makefile) on one notebook, from the notebook's own folder."""
-    command = [
-        sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
-        f"--nbval-sanitize-with={SANITIZE}",  # one argument: pytest would take a bare path for a test path
-        "-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-rf", "--color=no", notebook.name,
-    ]  # fmt: skip
+    """nbval in full mode (as `make nbval` runs it) on one notebook, from the notebook's own folder."""
+    command = nbval_command([notebook.name], extra=["-q", "-rf", "--color=no"])
     return subprocess.run(
-        command, cwd=notebook.parent, capture_output=True, text=True, timeout=300, check=False
+        command, cwd=notebook.parent, env=kernel_environment(), capture_output=True, text=True, timeout=300
     )
 
 

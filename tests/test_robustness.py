@@ -1,0 +1,115 @@
+"""The outputs do not depend on one machine's float rounding, and the tools that guard this can fail.
+
+- The robustness run (``make robust``: nbval with oneDNN on, one thread, random numbers scaled by
+  1 + 1e-7) passes on a cell that prints rounded values and fails on cells that print raw float noise,
+  which an ordinary nbval run on the machine that stored them lets through.
+- ``make refresh`` refuses to store a notebook with a cell that writes to stderr, prints something that
+  changes from run to run, or prints float noise; and stores one whose outputs are reproducible.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursework.execute import (
+    execute_in_kernel_env,
+    kernel_environment,
+    nbval_command,
+    notebook_client,
+    robust_environment,
+)
+from coursework.refresh import RefreshError, refresh
+
+# The chapters' hidden set-up cell, as they write it.
+SETUP = """\
+import os
+
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import keras
+import numpy as np
+
+keras.utils.set_random_seed(0)
+"""
+# Float noise from NumPy's random numbers, and from Keras' initializers through a layer's computation.
+NUMPY_NOISE = 'print(np.random.rand(1000).astype("float32").sum())'
+KERAS_NOISE = """\
+layer = keras.layers.LSTM(8)
+x = np.ones((2, 5, 3), dtype="float32")
+print(keras.ops.convert_to_numpy(layer(x)).sum())
+"""
+# The same computations, printed as this course prints them: shapes and values rounded far above noise.
+ROBUST = """\
+print(tuple(layer(x).shape), np.round(np.ones(3) * 0.25, 3))
+print(bool(np.all(np.abs(keras.ops.convert_to_numpy(layer(x))) < 1)))
+"""
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def store_outputs(path: Path) -> None:
+    """Execute the notebook once, as ``make refresh`` does, and store its outputs without any check."""
+    nb = nbformat.read(path, as_version=4)
+    execute_in_kernel_env(notebook_client(nb, path.parent, timeout=300))
+    nbformat.write(nb, path)
+
+
+def nbval(path: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    command = nbval_command([path.name], extra=["-q", "-rf", "--color=no"])
+    return subprocess.run(command, cwd=path.parent, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_robustness_run_catches_float_noise_that_the_storing_machine_lets_through(tmp_path):
+    notebook = write_notebook(tmp_path / "noise.ipynb", SETUP, NUMPY_NOISE, KERAS_NOISE, ROBUST)
+    store_outputs(notebook)
+
+    plain = nbval(notebook, kernel_environment())
+    assert plain.returncode == 0, plain.stdout + plain.stderr  # same machine, same rounding: it passes
+
+    with robust_environment() as env:
+        robust = nbval(notebook, env)
+    report = robust.stdout + robust.stderr
+    assert robust.returncode == 1, report
+    failed = {line.split("::")[1].split(" ")[1] for line in report.splitlines() if line.startswith("FAILED")}
+    assert failed == {"1", "2"}, report  # the noisy cells, and not the set-up or the rounded prints
+
+
+def test_refresh_refuses_stderr_run_to_run_changes_and_float_noise_and_writes_nothing(tmp_path):
+    notebook = write_notebook(
+        tmp_path / "bad.ipynb",
+        SETUP,
+        'import sys\nprint("a warning", file=sys.stderr)',
+        "import time\nprint(time.time_ns())",
+        NUMPY_NOISE,
+        "print((3, 64))",
+    )
+    before = notebook.read_bytes()
+    with pytest.raises(RefreshError) as raised:
+        refresh(notebook)
+    message = str(raised.value)
+    assert "cell 1 wrote to stderr: 'a warning'" in message
+    assert "cell 2 printed something else in a second run" in message
+    assert "cell 3 printed something else in a second run" in message
+    assert "cell 4" not in message and "cell 0" not in message
+    assert notebook.read_bytes() == before  # nothing stored
+
+
+def test_refresh_stores_reproducible_outputs(tmp_path):
+    notebook = write_notebook(tmp_path / "good.ipynb", SETUP, KERAS_NOISE.rsplit("\n", 2)[0] + "\n" + ROBUST)
+    refresh(notebook)
+    cell = nbformat.read(notebook, as_version=4).cells[1]
+    assert "".join(output.get("text", "") for output in cell.outputs) == "(2, 8) [0.25 0.25 0.25]\nTrue\n"
