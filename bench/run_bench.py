@@ -66,7 +66,7 @@ def kernel_timings() -> dict[str, float]:
     """One fresh kernel: seconds to start it, to import tensorflow in it, then lstm_course and matplotlib."""
     from nbval.kernel import CURRENT_ENV_KERNEL_NAME, start_new_kernel
 
-    # Started as nbval starts it (--nbval-current-env): this environment's interpreter, not `python3`'s spec.
+    # Started as nbval starts it: this environment's interpreter, not the `python3` kernelspec.
     t0 = time.perf_counter()
     km, kc = start_new_kernel(
         kernel_name=CURRENT_ENV_KERNEL_NAME, cwd=str(ROOT / "chapters"), env=ENV, stderr=subprocess.DEVNULL
