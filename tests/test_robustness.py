@@ -113,3 +113,23 @@ def test_refresh_stores_reproducible_outputs(tmp_path):
     refresh(notebook)
     cell = nbformat.read(notebook, as_version=4).cells[1]
     assert "".join(output.get("text", "") for output in cell.outputs) == "(2, 8) [0.25 0.25 0.25]\nTrue\n"
+
+
+def test_refresh_joins_a_cells_stream_chunks_so_that_a_refresh_stores_the_same_file():
+    out = nbformat.v4.new_output
+    cell = nbformat.v4.new_code_cell("print(...)")
+    cell.outputs = [
+        out("stream", name="stdout", text="a\n"),
+        out("stream", name="stdout", text="b\n"),
+        out("stream", name="stderr", text="x\n"),
+        out("stream", name="stdout", text="c\n"),
+        out("display_data", data={"text/plain": "d"}),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_markdown_cell("text")])
+    merge_streams(nb)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in cell.outputs] == [
+        ("stream", "stdout", "a\nb\n"),
+        ("stream", "stderr", "x\n"),
+        ("stream", "stdout", "c\n"),
+        ("display_data", None, None),
+    ]
