@@ -22,7 +22,7 @@ from coursework.execute import (
     notebook_client,
     robust_environment,
 )
-from coursework.refresh import RefreshError, refresh
+from coursework.refresh import KERNELSPEC, RefreshError, merge_streams, refresh
 
 # The chapters' hidden set-up cell, as they write it.
 SETUP = """\
@@ -52,11 +52,7 @@ print(bool(np.all(np.abs(keras.ops.convert_to_numpy(layer(x))) < 1)))
 
 def write_notebook(path: Path, *sources: str) -> Path:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-    }
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nbformat.write(nb, path)
     return path
 
