@@ -108,7 +108,9 @@ def nbval_command(
     return [
         sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
         f"--nbval-sanitize-with={SANITIZE}",  # one argument: pytest would take a bare path for a test path
-        "-p", "no:cacheprovider", *parallel, *extra, *paths,
+        "-p", "no:cacheprovider",
+        "-p", "no:hypothesispytest",  # hypothesis is for tests/, and it costs 0.7 s a process
+        *parallel, *extra, *paths,
     ]  # fmt: skip
 
 
