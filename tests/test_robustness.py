@@ -22,7 +22,7 @@ from coursework.execute import (
     notebook_client,
     robust_environment,
 )
-from coursework.refresh import KERNELSPEC, RefreshError, merge_streams, refresh
+from coursework.refresh import KERNELSPEC, RefreshError, differing_images, merge_streams, refresh
 
 # The chapters' hidden set-up cell, as they write it.
 SETUP = """\
@@ -129,3 +129,13 @@ def test_refresh_joins_a_cells_stream_chunks_so_that_a_refresh_stores_the_same_f
         ("stream", "stdout", "c\n"),
         ("display_data", None, None),
     ]
+
+
+def test_refresh_names_the_cells_whose_figures_differ_between_its_runs():
+    def notebook(png: str) -> nbformat.NotebookNode:
+        figure = nbformat.v4.new_code_cell("plot()")
+        figure.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})]
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), figure])
+
+    assert differing_images(notebook("AAAA"), notebook("AAAA")) == []
+    assert differing_images(notebook("AAAA"), notebook("AAAB")) == [1]
