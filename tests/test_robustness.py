@@ -134,7 +134,8 @@ def test_refresh_joins_a_cells_stream_chunks_so_that_a_refresh_stores_the_same_f
 def test_refresh_names_the_cells_whose_figures_differ_between_its_runs():
     def notebook(png: str) -> nbformat.NotebookNode:
         figure = nbformat.v4.new_code_cell("plot()")
-        figure.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})]
+        data = {"image/png": png, "text/plain": "<Figure>"}
+        figure.outputs = [nbformat.v4.new_output("display_data", data=data)]
         return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), figure])
 
     assert differing_images(notebook("AAAA"), notebook("AAAA")) == []
