@@ -89,7 +89,7 @@ bench: $(STAMP) ## Time TensorFlow's import, each notebook's nbval run, the suit
 	$(BIN)/python bench/run_bench.py --workers $(WORKERS)
 
 refresh: $(STAMP) ## Re-execute the notebooks (or NOTEBOOKS=...) and store outputs nbval can reproduce.
-	$(BIN)/python -m coursework.refresh $(NOTEBOOKS)
+	$(BIN)/python tools/refresh.py $(NOTEBOOKS)
 
 student: $(STAMP) ## Build the student edition (notebooks/ and html/ in _build/student), checked for leaks.
 	$(BIN)/python -m coursework.student _build/student

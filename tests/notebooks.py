@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import nbformat
 import yaml
@@ -11,6 +14,15 @@ from coursework.execute import CHAPTERS as CHAPTERS  # re-exported for the tests
 from coursework.execute import ROOT, chapter_paths
 
 SEED = ROOT.parent / "shared" / "seed" / "what-is-the-output-of-a-keras-lstm.md"
+
+
+def load_tool(name: str) -> ModuleType:
+    """A maintainer script of tools/ (not an installed package), imported as a module for its tests."""
+    spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def notebook_paths() -> list[Path]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebooks import load_tool
 
 from coursework.execute import (
     execute_in_kernel_env,
@@ -22,7 +23,10 @@ from coursework.execute import (
     notebook_client,
     robust_environment,
 )
-from coursework.refresh import KERNELSPEC, RefreshError, differing_images, merge_streams, refresh
+
+_refresh = load_tool("refresh")  # tools/refresh.py, the script behind `make refresh`
+KERNELSPEC, RefreshError, refresh = _refresh.KERNELSPEC, _refresh.RefreshError, _refresh.refresh
+differing_images, merge_streams = _refresh.differing_images, _refresh.merge_streams
 
 # The chapters' hidden set-up cell, as they write it.
 SETUP = """\

@@ -13,7 +13,7 @@ changes from one run to the next, or with the last bits of a float, is one that 
 next machine. Images are not compared (nbval does not compare them either; a plot may move by a fraction of
 a pixel under other rounding).
 
-Usage: python -m coursework.refresh NOTEBOOK.ipynb [...]
+Usage: python tools/refresh.py [NOTEBOOK.ipynb ...]   (default: every chapter)
 """
 
 from __future__ import annotations
