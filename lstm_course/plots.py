@@ -40,6 +40,9 @@ _GATE_TITLES = {
     "output": "output gate o (how much of tanh(c) is shown)",
 }
 _MAX_LEGEND_UNITS = 10
+# Line style and marker of the n-th unit drawn by plot_gates, cycled: units whose values coincide
+# stay visible (a dashed line over a solid one) and can be told apart without colour.
+_UNIT_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
 
 
 def _new_figure(width: float, height: float) -> matplotlib.figure.Figure:
@@ -137,7 +140,9 @@ def plot_gates(
     sample : int, default 0
         Which sequence of the batch to plot, for 3-D arrays.
     units : list of int, optional
-        Which units to draw; all of them by default. A legend is drawn for up to 10 units.
+        Which units to draw; all of them by default. Each unit has its own colour, line style
+        and marker, so that units with equal values stay visible. A legend is drawn for up to
+        10 units.
     title : str or None, default "LSTM gates over time"
         The figure title; None for none.
 
@@ -180,8 +185,18 @@ def plot_gates(
     fig = _new_figure(10, 6)
     grid = fig.subplots(2, 2, sharex=True)
     for axes, (name, array) in zip(grid.flat, arrays.items(), strict=True):
-        for unit in chosen:
-            axes.plot(steps, array[:, unit], marker="o", markersize=3, label=f"unit {unit}")
+        for number, unit in enumerate(chosen):
+            linestyle, marker = _UNIT_STYLES[number % len(_UNIT_STYLES)]
+            axes.plot(
+                steps,
+                array[:, unit],
+                linestyle=linestyle,
+                marker=marker,
+                # Later units get smaller, hollow markers: a coinciding earlier one shows around them.
+                markersize=5.5 if number % 2 == 0 else 4,
+                markerfacecolor="none" if number % 2 else None,
+                label=f"unit {unit}",
+            )
         low = -1.0 if name == "candidate" else 0.0
         axes.set_ylim(low - 0.05, 1.05)
         axes.axhline(0.0, color="0.6", linewidth=0.8)
@@ -297,6 +312,7 @@ def plot_hidden_heatmap(
     sample: int = 0,
     title: str | None = "Hidden state h at every timestep",
     limit: float | None = None,
+    groups: Sequence[tuple[str, int]] | None = None,
 ) -> matplotlib.figure.Figure:
     """Draw the hidden states of one sequence as a heatmap: units down, timesteps across.
 
@@ -307,10 +323,15 @@ def plot_hidden_heatmap(
     sample : int, default 0
         Which sequence of the batch to plot, for 3-D arrays.
     title : str or None, default "Hidden state h at every timestep"
-        The axes title; None for none.
+        The axes title, wrapped onto more lines when it is wider than the heatmap; None for none.
     limit : float, optional
         The colour scale runs from ``-limit`` to ``limit``, white at 0. By default 1 (the range of
         h), or the largest absolute value if some value lies outside [-1, 1].
+    groups : list of (str, int) pairs, optional
+        Consecutive groups of units, top to bottom, as (name, number of units), whose numbers add
+        up to ``units``: for example ``[("forward", 4), ("backward", 4)]`` for the output of
+        ``Bidirectional(LSTM(4, return_sequences=True))``. A black line is drawn between two
+        groups, and each group's name is written beside its rows, on the right of the heatmap.
 
     Returns
     -------
@@ -320,10 +341,11 @@ def plot_hidden_heatmap(
     Raises
     ------
     TypeError
-        If ``hidden_states`` is not numeric, or ``sample`` or ``limit`` has the wrong type.
+        If ``hidden_states`` is not numeric, or ``sample``, ``limit`` or ``groups`` has the wrong
+        type.
     ValueError
-        If ``hidden_states`` is not 2-D or 3-D, ``sample`` is out of range or ``limit`` is not
-        positive.
+        If ``hidden_states`` is not 2-D or 3-D, ``sample`` is out of range, ``limit`` is not
+        positive, or the sizes in ``groups`` are not positive or do not add up to ``units``.
 
     Examples
     --------
@@ -332,6 +354,9 @@ def plot_hidden_heatmap(
     >>> fig = plot_hidden_heatmap(np.tanh(np.random.default_rng(0).normal(size=(12, 4))))
     >>> fig.axes[0].get_xlabel(), fig.axes[1].get_ylabel()
     ('timestep', 'h value')
+    >>> fig = plot_hidden_heatmap(np.zeros((5, 8)), groups=[("forward", 4), ("backward", 4)])
+    >>> [line.get_ydata()[0] for line in fig.axes[0].lines]  # between units 3 and 4
+    [3.5]
     """
     values = _steps_by_units(hidden_states, "hidden_states", sample)
     timesteps, units = values.shape
@@ -342,8 +367,10 @@ def plot_hidden_heatmap(
         raise TypeError(f"limit must be a positive number; got {describe_value(limit)}")
     elif not np.isfinite(limit) or limit <= 0:
         raise ValueError(f"limit must be a positive number; got {limit!r}")
+    named_groups = None if groups is None else _unit_groups(groups, units)
 
-    fig = _new_figure(min(2.0 + 0.45 * timesteps, 12.0), min(1.5 + 0.35 * units, 8.0))
+    width = min(2.0 + 0.45 * timesteps, 12.0) + (0.3 if named_groups else 0.0)
+    fig = _new_figure(width, min(1.5 + 0.35 * units, 8.0))
     axes = fig.subplots()
     image = axes.imshow(
         values.T,
@@ -360,11 +387,61 @@ def plot_hidden_heatmap(
     from matplotlib.ticker import MaxNLocator
 
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if named_groups:
+        _mark_unit_groups(axes, named_groups)
     if title:
-        axes.set_title(title)
+        # The heatmap is narrow for few timesteps: wrap the title to the width of the axes (the
+        # figure less the labels and the colourbar) rather than let the figure's edge clip it.
+        import textwrap
+
+        axes_inches = width - (2.0 if named_groups else 1.7)
+        characters = max(16, int(axes_inches * 72 / (0.62 * 12)))  # 12 pt title, ~0.62 em a letter
+        axes.set_title(textwrap.fill(title, characters, break_long_words=False))
     colourbar = fig.colorbar(image, ax=axes)
     colourbar.set_label("h value")
     return fig
+
+
+def _unit_groups(groups: Any, units: int) -> list[tuple[str, int]]:
+    """Check ``groups`` of plot_hidden_heatmap: (name, size) pairs whose sizes add up to units."""
+    message = "groups must be a non-empty list of (name, number of units) pairs"
+    if isinstance(groups, (str, bytes)) or not isinstance(groups, Sequence) or not groups:
+        raise TypeError(f"{message}; got {describe_value(groups)}")
+    checked = []
+    for group in groups:
+        if (
+            isinstance(group, (str, bytes))
+            or not isinstance(group, Sequence)
+            or len(group) != 2
+            or not isinstance(group[0], str)
+            or not is_int(group[1])
+        ):
+            raise TypeError(f"{message}; got {describe_value(groups)}")
+        if group[1] < 1:
+            raise ValueError(f"groups must have at least one unit each; got {describe_value(groups)}")
+        checked.append((group[0], int(group[1])))
+    total = sum(size for _, size in checked)
+    if total != units:
+        raise ValueError(
+            f"the sizes in groups must add up to the {units} units of hidden_states; "
+            f"got {' + '.join(str(size) for _, size in checked)} = {total}"
+        )
+    return checked
+
+
+def _mark_unit_groups(axes: Any, groups: list[tuple[str, int]]) -> None:
+    """Draw a line between consecutive groups of rows and name each group on the right."""
+    first_units = np.cumsum([0] + [size for _, size in groups])
+    for boundary in first_units[1:-1]:
+        axes.axhline(float(boundary) - 0.5, color="black", linewidth=2.5)
+    names = axes.secondary_yaxis("right")
+    names.set_yticks(
+        [start + (size - 1) / 2 for start, (_, size) in zip(first_units[:-1], groups, strict=True)],
+        [name for name, _ in groups],
+        rotation=90,
+        va="center",
+    )
+    names.tick_params(length=0)
 
 
 # ------------------------------------------------------------------------------- tasks and training
@@ -393,6 +470,7 @@ def plot_sequences(
     labels: Any = None,
     running_sum: bool = False,
     title: str | None = "Input sequences",
+    names: Sequence[str] | None = None,
 ) -> matplotlib.figure.Figure:
     """Plot a few one-feature input sequences over time, one panel each, with their labels.
 
@@ -410,19 +488,27 @@ def plot_sequences(
         Also draw the running sum of the sequence, ``x[0] + ... + x[t]``, as a dashed line.
     title : str or None, default "Input sequences"
         The figure title; None for none.
+    names : list of str, optional
+        One name per sample, which starts its panel's title instead of ``"sequence {sample}"``
+        (the index in ``x``). Give it when ``x`` is a slice of a larger batch, so that the title
+        names the sequence the reader knows: ``plot_sequences(x[16:17], samples=[0],
+        names=["held-out sequence 16"])``.
 
     Returns
     -------
     matplotlib.figure.Figure
         One panel per sample, the value against the timestep (1 to timesteps), sharing both axes.
+        Each panel is titled with the sample's index in ``x`` (or its name), and its label when
+        there is one label per sequence.
 
     Raises
     ------
     TypeError
-        If ``x`` or ``labels`` is not numeric, or ``samples`` is not a list of integers.
+        If ``x`` or ``labels`` is not numeric, ``samples`` is not a list of integers, or ``names``
+        is not a list of strings.
     ValueError
-        If ``x`` has more than one feature or no step, a sample is out of range, or ``labels``
-        fits neither shape.
+        If ``x`` has more than one feature or no step, a sample is out of range, ``labels`` fits
+        neither shape, or ``names`` does not give one name per sample.
 
     Examples
     --------
@@ -431,6 +517,9 @@ def plot_sequences(
     >>> fig = plot_sequences(x, samples=[0, 2], labels=y, running_sum=True)
     >>> [axes.get_title() for axes in fig.axes]
     ['sequence 0', 'sequence 2']
+    >>> fig = plot_sequences(x[2:3], samples=[0], names=["sequence 2"])
+    >>> [axes.get_title() for axes in fig.axes]
+    ['sequence 2']
     """
     try:
         values = np.asarray(x, dtype=np.float64)
@@ -453,6 +542,20 @@ def plot_sequences(
             raise TypeError(f"samples must be a non-empty list of integers; got {describe_value(samples)}")
         if not 0 <= sample < batch:
             raise ValueError(f"samples must index the batch of x, 0 to {batch - 1}; got {list(samples)}")
+    if names is None:
+        headings = [f"sequence {sample}" for sample in samples]
+    else:
+        if (
+            isinstance(names, (str, bytes))
+            or not isinstance(names, Sequence)
+            or not all(isinstance(name, str) for name in names)
+        ):
+            raise TypeError(f"names must be a list of strings, one per sample; got {describe_value(names)}")
+        if len(names) != len(samples):
+            raise ValueError(
+                f"names must give one name per sample: {len(samples)} samples but {len(names)} names"
+            )
+        headings = list(names)
 
     sequence_labels = step_labels = None
     if labels is not None:
@@ -464,7 +567,7 @@ def plot_sequences(
     steps = _timesteps(timesteps)
     fig = _new_figure(8, 0.4 + 1.9 * len(samples))
     grid = fig.subplots(len(samples), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
-    for axes, sample in zip(grid, samples, strict=True):
+    for axes, sample, heading in zip(grid, samples, headings, strict=True):
         if step_labels is not None:
             marked = step_labels[sample] != 0
             for step in steps[marked]:
@@ -473,7 +576,6 @@ def plot_sequences(
         if running_sum:
             axes.plot(steps, np.cumsum(values[sample]), linestyle="--", color="C1", label="running sum")
         axes.axhline(0.0, color="0.6", linewidth=0.8)
-        heading = f"sequence {sample}"
         if sequence_labels is not None:
             label = sequence_labels[sample]
             label = int(label) if float(label).is_integer() else label

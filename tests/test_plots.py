@@ -12,6 +12,7 @@ import matplotlib  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from lstm_course import (  # noqa: E402
@@ -83,6 +84,21 @@ def test_plot_gates_draws_timesteps_from_one_and_only_the_chosen_units(trace):
     assert fig.get_suptitle() == ""
 
 
+def test_plot_gates_gives_each_unit_its_own_line_style_so_equal_values_stay_visible():
+    # Both units have the same gates: the second line lies on the first and must differ in style.
+    gates = Gates(*(np.full((5, 2), 0.5) for _ in range(4)))
+    fig = plot_gates(gates)
+    render(fig)
+    for axes in fig.axes:
+        first, second = axes.lines[:2]
+        np.testing.assert_array_equal(first.get_ydata(), second.get_ydata())
+        assert first.get_linestyle() != second.get_linestyle()
+        assert first.get_marker() != second.get_marker()
+        assert first.get_color() != second.get_color()
+    legend_lines = fig.legends[0].get_lines()
+    assert [line.get_linestyle() for line in legend_lines] == ["-", "--"]
+
+
 def test_plot_gates_accepts_a_dict_of_2d_arrays(trace):
     gates = {name: getattr(trace.gates, name)[0] for name in Gates._fields}
     assert isinstance(plot_gates(gates), Figure)
@@ -128,9 +144,60 @@ def test_plot_hidden_heatmap_widens_the_colour_scale_for_values_beyond_one():
     assert fig.axes[0].images[0].get_clim() == (-0.25, 0.25)
 
 
+def test_plot_hidden_heatmap_separates_and_names_groups_of_units():
+    fig = plot_hidden_heatmap(np.zeros((5, 8)), groups=[("forward", 4), ("backward", 4)])
+    render(fig)
+    heatmap_axes, colourbar_axes = fig.axes
+    # One separator, between unit 3 and unit 4 (rows are centred on the unit numbers).
+    (separator,) = heatmap_axes.lines
+    np.testing.assert_array_equal(separator.get_ydata(), [3.5, 3.5])
+    (names,) = heatmap_axes.child_axes
+    assert [label.get_text() for label in names.get_yticklabels()] == ["forward", "backward"]
+    np.testing.assert_array_equal(names.get_yticks(), [1.5, 5.5])
+    three = plot_hidden_heatmap(np.zeros((3, 6)), groups=[("a", 1), ("b", 2), ("c", 3)])
+    assert [line.get_ydata()[0] for line in three.axes[0].lines] == [0.5, 2.5]
+
+
+def test_plot_hidden_heatmap_without_groups_draws_no_separator(trace):
+    fig = plot_hidden_heatmap(trace.h)
+    assert len(fig.axes[0].lines) == 0 and fig.axes[0].child_axes == []
+
+
+@pytest.mark.parametrize("timesteps", [1, 3, 5, 12])
+def test_plot_hidden_heatmap_wraps_a_long_title_inside_the_figure(timesteps):
+    title = "Bidirectional output: forward 0-3, backward 4-7, and a few more words"
+    fig = plot_hidden_heatmap(np.zeros((timesteps, 8)), title=title, groups=[("forward", 4), ("backward", 4)])
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    heading = fig.axes[0].title
+    assert heading.get_text().replace("\n", " ") == title
+    box = heading.get_window_extent(canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
+        (
+            lambda: plot_hidden_heatmap(np.zeros((4, 8)), groups=[("forward", 4), ("backward", 3)]),
+            ValueError,
+            r"the sizes in groups must add up to the 8 units of hidden_states; got 4 \+ 3 = 7",
+        ),
+        (
+            lambda: plot_hidden_heatmap(np.zeros((4, 8)), groups=[("forward", 8), ("backward", 0)]),
+            ValueError,
+            r"groups must have at least one unit each; got \[\('forward', 8\), \('backward', 0\)\]",
+        ),
+        (
+            lambda: plot_hidden_heatmap(np.zeros((4, 8)), groups={"forward": 4, "backward": 4}),
+            TypeError,
+            r"groups must be a non-empty list of \(name, number of units\) pairs; got \{'forward': 4",
+        ),
+        (
+            lambda: plot_hidden_heatmap(np.zeros((4, 8)), groups=[(4, "forward"), (4, "backward")]),
+            TypeError,
+            r"groups must be a non-empty list of \(name, number of units\) pairs; got \[\(4, 'forward'\)",
+        ),
         (
             lambda: plot_hidden_heatmap(np.zeros(5)),
             ValueError,
@@ -276,6 +343,29 @@ def test_plot_sequences_titles_panels_with_sequence_labels():
     assert fig.get_suptitle() == "Input sequences"
 
 
+def test_plot_sequences_titles_name_the_drawn_sample_in_any_order():
+    x, y = make_classification_data(6, 12, seed=0)
+    positive, negative = int(np.flatnonzero(y[:, 0] == 1)[0]), int(np.flatnonzero(y[:, 0] == 0)[0])
+    fig = plot_sequences(x, samples=[negative, positive], labels=y)
+    for axes, sample in zip(fig.axes, [negative, positive], strict=True):
+        np.testing.assert_array_equal(axes.lines[0].get_ydata(), x[sample, :, 0])
+        assert axes.get_title() == f"sequence {sample}: label {int(y[sample, 0])}"
+    assert [axes.get_title()[-1] for axes in fig.axes] == ["0", "1"]
+
+
+def test_plot_sequences_names_a_slice_by_the_sequence_it_came_from():
+    x, y = make_labelling_data(20, 8, seed=0)
+    fig = plot_sequences(x[16:17], samples=[0], labels=y[16:17], names=["held-out sequence 16"])
+    render(fig)
+    assert [axes.get_title() for axes in fig.axes] == ["held-out sequence 16"]
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_ydata(), x[16, :, 0])
+    fig = plot_sequences(x, samples=[3, 4], labels=y[:, 0, 0], names=["first", "second"])
+    assert [axes.get_title() for axes in fig.axes] == [
+        f"first: label {int(y[3, 0, 0])}",
+        f"second: label {int(y[4, 0, 0])}",
+    ]
+
+
 def test_plot_sequences_shades_steps_labelled_one_and_draws_the_running_sum():
     x, y = make_labelling_data(3, 10, seed=0)
     fig = plot_sequences(x, samples=[1], labels=y, running_sum=True)
@@ -389,6 +479,16 @@ def test_plot_hidden_trajectory_colours_points_by_label_for_one_sequence_or_the_
             lambda: plot_sequences(np.zeros((2, 5, 1)), labels=np.zeros((2, 4))),
             ValueError,
             r"labels must have shape \(2, 5\) or \(2, 5, 1\) \(one label per step\); got shape \(2, 4\)",
+        ),
+        (
+            lambda: plot_sequences(np.zeros((2, 5, 1)), samples=[0, 1], names=["only one"]),
+            ValueError,
+            r"names must give one name per sample: 2 samples but 1 names",
+        ),
+        (
+            lambda: plot_sequences(np.zeros((2, 5, 1)), samples=[0], names="sequence 0"),
+            TypeError,
+            r"names must be a list of strings, one per sample; got 'sequence 0'",
         ),
         (
             lambda: plot_sequences([["a"]]),
