@@ -144,3 +144,12 @@ def test_refresh_names_the_cells_whose_figures_differ_between_its_runs():
 
     assert differing_images(notebook("AAAA"), notebook("AAAA")) == []
     assert differing_images(notebook("AAAA"), notebook("AAAB")) == [1]
+
+
+def test_refresh_stops_at_a_cell_that_raises_names_it_and_stores_nothing(tmp_path, capsys):
+    notebook = write_notebook(tmp_path / "raises.ipynb", "print((3, 64))", "1 / 0")
+    before = notebook.read_bytes()
+    assert _refresh.main([str(notebook)]) == 1
+    err = capsys.readouterr().err
+    assert "raises.ipynb: not stored, because a cell raised an error: ZeroDivisionError" in err
+    assert notebook.read_bytes() == before

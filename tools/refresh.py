@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbclient.exceptions import CellExecutionError
 
 from coursework.execute import (
     ROOT,
@@ -197,6 +198,10 @@ def main(argv: list[str]) -> int:
             print(f"  stored, after two runs in {refresh(path):.1f} s", flush=True)
         except RefreshError as error:
             print(f"  {error}", file=sys.stderr, flush=True)
+            failed.append(str(shown))
+        except CellExecutionError as error:  # a cell raised, and is not tagged raises-exception
+            reason = f"{error.ename}: {error.evalue}"
+            print(f"  {path.name}: not stored, because a cell raised an error: {reason}", file=sys.stderr)
             failed.append(str(shown))
     if failed:
         print(f"refresh: {len(failed)} notebook(s) not stored: {', '.join(failed)}", file=sys.stderr)
