@@ -14,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from notebooks import load_tool
 
 from coursework.execute import KERNEL_ENV, KERNEL_ENV_FILE, ROOT, nbval_command, read_kernel_env
 
@@ -126,6 +127,7 @@ def test_the_lock_the_makefile_and_pyproject_agree_on_the_oldest_python():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["requires-python"] == f">={oldest}"
     assert "|".join(SUPPORTED) + ")" in makefile  # the version check of make's set-up step
+    assert load_tool("test_pythons").SUPPORTED == SUPPORTED  # the Pythons `make test-pythons` looks for
 
 
 def test_make_refuses_an_unsupported_python_in_plain_words(tmp_path):

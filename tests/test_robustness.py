@@ -17,10 +17,8 @@ import pytest
 from notebooks import load_tool
 
 from coursework.execute import (
-    execute_in_kernel_env,
     kernel_environment,
     nbval_command,
-    notebook_client,
     robust_environment,
 )
 
@@ -63,9 +61,7 @@ def write_notebook(path: Path, *sources: str) -> Path:
 
 def store_outputs(path: Path) -> None:
     """Execute the notebook once, as ``make refresh`` does, and store its outputs without any check."""
-    nb = nbformat.read(path, as_version=4)
-    execute_in_kernel_env(notebook_client(nb, path.parent, timeout=300))
-    nbformat.write(nb, path)
+    nbformat.write(_refresh.execute(path, kernel_environment()).notebook, path)
 
 
 def nbval(path: Path, env: dict[str, str]) -> subprocess.CompletedProcess:

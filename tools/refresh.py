@@ -51,25 +51,49 @@ class Ran:
     seconds: float
 
 
+def merge_streams(nb: nbformat.NotebookNode) -> None:
+    """Join consecutive outputs of one stream into one, in place.
+
+    The kernel splits a cell's printing into stream messages by timing, so two runs of the same cell may
+    store its lines in different chunks. nbval joins them before comparing; joining them before storing
+    too makes the stored file the same from one refresh to the next.
+    """
+    for cell in nb.cells:
+        merged: list[Any] = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                output.get("output_type") == "stream"
+                and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")
+            ):
+                previous["text"] = previous.get("text", "") + output.get("text", "")
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+
+
 def execute(path: Path, env: dict[str, str]) -> Ran:
-    """Run the notebook at ``path`` top to bottom in a fresh kernel with ``env``; the executed copy."""
+    """Run the notebook at ``path`` top to bottom in a fresh kernel with ``env``; the executed copy, its
+    streams joined (``merge_streams``)."""
     nb = nbformat.read(path, as_version=4)
     client = notebook_client(nb, path.parent, timeout=CELL_TIMEOUT_S, allow_error_names=[])
     start = time.perf_counter()
     execute_in_kernel_env(client, env)
-    return Ran(nb, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    merge_streams(nb)
+    return Ran(nb, seconds)
 
 
 def compared_outputs(cell: Any) -> list[tuple[str, ...]]:
-    """What nbval compares of a code cell's outputs, as comparable tuples (consecutive streams joined)."""
+    """What nbval compares of a code cell's outputs (streams joined by ``execute``), as comparable tuples."""
     found: list[tuple[str, ...]] = []
     for output in cell.get("outputs", []):
         kind = output.get("output_type")
         if kind == "stream":
-            if found and found[-1][:2] == ("stream", output.get("name")):
-                found[-1] = (*found[-1][:2], found[-1][2] + output.get("text", ""))
-            else:
-                found.append(("stream", output.get("name", ""), output.get("text", "")))
+            found.append(("stream", output.get("name", ""), output.get("text", "")))
         elif kind in ("execute_result", "display_data"):
             data = output.get("data", {})
             for mime in COMPARED_MIME_TYPES:
@@ -84,12 +108,11 @@ def compared_outputs(cell: Any) -> list[tuple[str, ...]]:
 def stderr_cells(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
     """(cell index, first line) of every code cell that wrote to stderr."""
     return [
-        (index, next(iter(text.strip().splitlines()), "(blank)"))
+        (index, next(iter(output.get("text", "").strip().splitlines()), "(blank)"))
         for index, cell in enumerate(nb.cells)
         if cell.cell_type == "code"
-        for kind, *rest in compared_outputs(cell)
-        if kind == "stream" and rest[0] == "stderr"
-        for text in [rest[1]]
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream" and output.get("name") == "stderr"
     ]
 
 
@@ -127,30 +150,6 @@ def _short(output: Any) -> str:
     return repr(lines[0][:100] if lines else text)
 
 
-def merge_streams(nb: nbformat.NotebookNode) -> None:
-    """Join consecutive outputs of one stream into one, in place.
-
-    The kernel splits a cell's printing into stream messages by timing, so two runs of the same cell may
-    store its lines in different chunks. nbval joins them before comparing; joining them before storing
-    too makes the stored file the same from one refresh to the next.
-    """
-    for cell in nb.cells:
-        merged: list[Any] = []
-        for output in cell.get("outputs", []):
-            previous = merged[-1] if merged else None
-            if (
-                output.get("output_type") == "stream"
-                and previous is not None
-                and previous.get("output_type") == "stream"
-                and previous.get("name") == output.get("name")
-            ):
-                previous["text"] = previous.get("text", "") + output.get("text", "")
-            else:
-                merged.append(output)
-        if "outputs" in cell:
-            cell["outputs"] = merged
-
-
 def refresh(path: Path) -> float:
     """Execute ``path`` twice and store the first run's outputs if nbval can reproduce them; seconds spent.
 
@@ -178,7 +177,6 @@ def refresh(path: Path) -> float:
     if redrawn:
         cells = ", ".join(map(str, redrawn))
         print(f"  note: the figures of cells {cells} differ between the two runs, by pixels (not compared)")
-    merge_streams(stored.notebook)
     stored.notebook.metadata["kernelspec"] = dict(KERNELSPEC)  # as committed, not the client's
     nbformat.write(stored.notebook, path)
     return stored.seconds + again.seconds
