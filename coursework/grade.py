@@ -1,20 +1,30 @@
-"""Grade submitted student notebooks with the course's own exercise checks.
+"""Grade submitted student notebooks: a score comes only from the answers a submission hands in.
 
-Usage (through ``make grade SUBMISSIONS=dir/``)::
+Usage (``make grade SUBMISSIONS=dir JOBS=N`` runs ``run``)::
 
-    python -m coursework.grade DIR [--timeout SECONDS] [--csv FILE]
+    python -m coursework.grade run DIR [--jobs N] [--timeout S] [--out RESULTS] [--csv FILE]
+    python -m coursework.grade keys                       # compute every chapter's answer key first
+    python -m coursework.grade job NOTEBOOK --out RESULTS  # grade one submission: RESULTS/<name>.json
+    python -m coursework.grade collect RESULTS [--csv FILE] [--wide FILE]
 
-Each ``*.ipynb`` in DIR is matched to its chapter by the exercise labels its cells carry (the student
-edition writes them into the cells' metadata), then executed top to bottom in a fresh kernel, in a
-process of its own that is killed with the kernel when the submission runs longer than the time
-limit. Python's sockets refuse every connection that is not to this machine. The check cells of a
-submission are not trusted: the instructor's check, taken from the chapter itself, runs in place of
-each one (or after the exercise's last cell, if the student deleted it) and records its verdict as
-soon as it has run, so a submission stopped by the time limit keeps the scores it had earned.
+How a submission is graded (one job; jobs are independent, so they can run anywhere):
 
-An exercise whose check passes scores 1; a wrong answer, an error, a check that never ran (a
-time-out before it) or a missing exercise scores 0, with the reason in the table and the CSV. A
-notebook that cannot be read gets an error line, and the others are graded all the same.
+1. Its chapter is found from the exercise labels its cells carry (the student edition writes them).
+2. Its code cells run, in order, in a fresh kernel in a sandbox (``coursework.sandbox``): no network,
+   no access to the course's chapters, the answer keys or the grader's records, a memory and a process
+   limit. Its check cells are not run.
+3. Where each exercise's check was (or after the exercise's last cell, if the check cell was deleted),
+   the grader asks the kernel for the exercise's answer **as data**: the value of the answer expression
+   of the instructor's check, e.g. ``answer`` or ``fixed_output``, through ``user_expressions`` of the
+   Jupyter protocol, serialised by ``lstm_course.answers.dumps``. Nothing the submission prints is read.
+4. The grader compares that answer, in its own process, with the key: what the instructor's check
+   expects, computed by running the instructor's chapter in a kernel of its own (``coursework.keys``).
+   The comparison is the chapter's own checker (``lstm_course.exercises``), imported here.
+
+So a submission can change what its kernel says its answer is, and nothing else: patched checkers,
+``print``, NumPy, IPython hooks and forged lines do not reach the grader's comparison. The score is 1 for
+an exercise whose answer passes, 0 otherwise, with the reason. A kernel that dies ends the submission at
+once with the scores it had; the time limit does the same for one that never finishes.
 """
 
 from __future__ import annotations
@@ -23,38 +33,34 @@ import argparse
 import ast
 import csv
 import json
-import secrets
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
-import psutil
 
-from coursework.execute import ROOT, chapter_paths, execute_in_kernel_env, kernel_environment, notebook_client
-from coursework.solutions import CHECK_TAG, find_solutions, tags
+from coursework.course import Exercise, course_exercises
+from coursework.execute import ROOT, chapter_paths
+from coursework.keys import KEYS, chapter_key
+from coursework.sandbox import (
+    DEFAULT_MEMORY_GB,
+    DEFAULT_PROCESSES,
+    KernelDied,
+    SandboxedKernel,
+    TimeLimit,
+    choose_sandbox,
+)
+from coursework.solutions import CHECK_TAG, tags
 
 DEFAULT_TIMEOUT_S = 180
-
-# Run first in every graded kernel: the submission gets no network. (The kernel's environment, with
-# TensorFlow's logs off, is the course's one kernel environment: coursework/kernel.env.)
-PRELUDE = """\
-import socket
-def _refuse(self, address, *args, **kwargs):
-    host = address[0] if isinstance(address, tuple) else ""
-    local = host.startswith("127.") or host in ("localhost", "::1")
-    if self.family in (socket.AF_INET, socket.AF_INET6) and not local:
-        raise OSError("network access is disabled while grading")
-    return _connect(self, address, *args, **kwargs)
-_connect = socket.socket.connect
-socket.socket.connect = _refuse
-socket.socket.connect_ex = _refuse
-del _refuse
-"""
+START_TIMEOUT_S = 60
 
 
 @dataclass
@@ -62,11 +68,13 @@ class Grade:
     """The result for one submitted notebook: a score and a note per exercise, or an error."""
 
     submission: str
+    student: str = ""
     chapter: str = ""
     scores: dict[str, int] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     error: str = ""
     stopped: str = ""
+    sandbox: str = ""
     seconds: float = 0.0
 
     @property
@@ -74,26 +82,15 @@ class Grade:
         return sum(self.scores.values())
 
 
-def instructor_checks(root: Path = ROOT) -> dict[str, dict[str, str]]:
-    """{chapter file name: {exercise label: the check cell's source}}, from the chapters themselves."""
-    return {
-        path.name: {
-            solution.label: solution.checks[0]
-            for solution in find_solutions(nbformat.read(path, as_version=4), path.name)
-        }
-        for path in chapter_paths(root)
-    }
-
-
 def _label(cell: nbformat.NotebookNode) -> str | None:
     return cell.get("metadata", {}).get("exercise")
 
 
-def match_chapter(nb: nbformat.NotebookNode, checks: dict[str, dict[str, str]]) -> str:
+def match_chapter(nb: nbformat.NotebookNode, exercises: dict[str, list[Exercise]]) -> str:
     """The chapter whose exercises the notebook's cells carry most of."""
     labels = {_label(cell) for cell in nb.cells} - {None}
-    best = max(checks, key=lambda name: len(labels & set(checks[name])), default="")
-    if not best or not labels & set(checks[best]):
+    best = max(exercises, key=lambda name: len(labels & {e.label for e in exercises[name]}), default="")
+    if not best or not labels & {e.label for e in exercises[best]}:
         raise ValueError(
             "no exercise of the course was found in it: its cells carry no exercise labels "
             "(was it made from a student notebook of `make student`?)"
@@ -101,143 +98,139 @@ def match_chapter(nb: nbformat.NotebookNode, checks: dict[str, dict[str, str]]) 
     return best
 
 
-def recording_check(label: str, check: str, token: str) -> str:
-    """The instructor's check, rewritten to print a verdict line that only the grader can write.
+def plan(nb: nbformat.NotebookNode, labels: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """What to do, in order: ("run", source) for a code cell, ("read", label) where a check was.
 
-    The verdict is ``<token> <label> PASS|FAIL|ERROR <message>``; the token is new for every run,
-    so a submission cannot print a verdict of its own.
+    Returns the steps and the labels of the exercises that have no cell at all in the submission.
     """
-    lines = check.splitlines()
-    last = ast.parse(check).body[-1]
-    body = "\n".join(
-        [*lines[: last.lineno - 1], "_grade_result = " + "\n".join(lines[last.lineno - 1 : last.end_lineno])]
-    )
-    return "\n".join(
-        [
-            "try:",
-            textwrap.indent(body, "    "),
-            "except Exception as _grade_error:",
-            "    _grade_error = type(_grade_error).__name__ + ': ' + ' '.join(str(_grade_error).split())",
-            f"    print({token + ' ' + label + ' ERROR '!r} + _grade_error)",
-            "else:",
-            "    _grade_verdict = ' PASS ' if _grade_result else ' FAIL '",
-            f"    print({token + ' ' + label!r} + _grade_verdict + str(_grade_result))",
-        ]
-    )
-
-
-def graded_notebook(
-    nb: nbformat.NotebookNode, expected: dict[str, str], token: str
-) -> tuple[nbformat.NotebookNode, list[str]]:
-    """The notebook to run: the prelude, the submission's code, the instructor's checks in place of its own.
-
-    Returns it with the labels of the exercises that have no cell at all in the submission.
-    """
-    cells = [nbformat.v4.new_code_cell(PRELUDE)]
+    steps: list[tuple[str, str]] = []
     placed: set[str] = set()
     last_cell_of = {_label(cell): index for index, cell in enumerate(nb.cells) if _label(cell)}
     for index, cell in enumerate(nb.cells):
         label = _label(cell)
-        is_check = label in expected and CHECK_TAG in tags(cell)
+        is_check = label in labels and CHECK_TAG in tags(cell)
         if cell.cell_type == "code" and not is_check:
-            cells.append(nbformat.v4.new_code_cell(cell.source))
-        if label in expected and label not in placed and (is_check or last_cell_of[label] == index):
-            cells.append(nbformat.v4.new_code_cell(recording_check(label, expected[label], token)))
+            steps.append(("run", cell.source))
+        if label in labels and label not in placed and (is_check or last_cell_of[label] == index):
+            steps.append(("read", label))
             placed.add(label)
-    run = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
-    return run, sorted(set(expected) - placed)
+    return steps, [label for label in labels if label not in placed]
 
 
-def run_submission(path: Path, expected: dict[str, str], record: Path, token: str) -> None:
-    """Execute one submission (in the worker process), appending each verdict to ``record`` at once."""
-    nb = nbformat.read(path, as_version=4)
-    run, _ = graded_notebook(nb, expected, token)
-
-    def on_cell_executed(cell: nbformat.NotebookNode, **_: object) -> None:
-        # The kernel may send one printed line in several stream messages: join them before reading.
-        stdout = "".join(
-            out.get("text", "") for out in cell.get("outputs", []) if out.get("name") == "stdout"
-        )
-        for line in stdout.splitlines():
-            if line.startswith(token + " "):
-                _, label, verdict, message = (line.split(" ", 3) + [""])[:4]
-                with record.open("a", encoding="utf-8") as handle:
-                    handle.write(json.dumps({"label": label, "verdict": verdict, "message": message}) + "\n")
-
-    client = notebook_client(
-        run, path.parent, timeout=None, allow_errors=True, on_cell_executed=on_cell_executed
-    )
-    execute_in_kernel_env(client)  # kernel process logs are not the submission's output
+def _reader(exercise: Exercise) -> str:
+    return f"__import__('lstm_course.answers', fromlist=['_']).dumps({exercise.answer})"
 
 
-def _kill_tree(pid: int) -> None:
-    """Kill a process and every process it started (the kernel runs in a session of its own)."""
+def judge(exercise: Exercise, key: dict[str, Any], reply: dict[str, Any] | None) -> tuple[int, str]:
+    """The score and note of one exercise, from the kernel's reply for its answer and the key."""
+    from lstm_course import answers, exercises
+
+    if reply is None:
+        return 0, "the exercise's answer was not read (the submission stopped before it)"
+    if reply.get("status") != "ok":
+        error = f"{reply.get('ename', 'Error')}: {reply.get('evalue', '')}"
+        return 0, "no answer: reading it raised " + " ".join(error.split())[:200]
     try:
-        parent = psutil.Process(pid)
-        processes = [parent, *parent.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return
-    for process in processes:
-        try:
-            process.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(processes, timeout=10)
+        text = ast.literal_eval(reply["data"]["text/plain"])
+    except (KeyError, TypeError, ValueError, SyntaxError, MemoryError, RecursionError):
+        text = None
+    answer = answers.loads(text)
+    args = [answers.from_data(item) for item in key["args"]]
+    kwargs = {name: answers.from_data(item) for name, item in key["kwargs"].items()}
+    checker = getattr(exercises, exercise.checker)
+    try:
+        result = checker(answer, *args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - a checker's own error costs the exercise, with the reason
+        return 0, f"the check raised {type(error).__name__}: {error}"
+    return int(bool(result.passed)), "" if result.passed else result.message
 
 
-def grade_notebook(path: Path, checks: dict[str, dict[str, str]], timeout: float, workdir: Path) -> Grade:
-    """Grade one submission in a worker process that is killed, kernel and all, after ``timeout`` s."""
-    grade = Grade(submission=path.name)
-    start = time.perf_counter()
+def grade_submission(
+    path: Path,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    sandbox: str = "auto",
+    keys: Path = KEYS,
+    memory_gb: float = DEFAULT_MEMORY_GB,
+    processes: int = DEFAULT_PROCESSES,
+    student: str = "",
+) -> Grade:
+    """Grade one submission (see the module's docstring)."""
+    grade = Grade(submission=path.name, student=student or path.stem)
+    start = time.monotonic()
+    exercises = course_exercises()
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
-        grade.chapter = match_chapter(nb, checks)
+        grade.chapter = match_chapter(nb, exercises)
     except Exception as error:  # noqa: BLE001 - any unreadable file is reported, never fatal
         grade.error = f"cannot grade {path.name}: {type(error).__name__}: {error}".replace("\n", " ")
         return grade
-    expected = checks[grade.chapter]
-    _, missing = graded_notebook(nb, expected, "")
-    record = workdir / f"{path.stem}.verdicts.jsonl"
-    record.unlink(missing_ok=True)
-    token = "grade-" + secrets.token_hex(8)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "coursework.grade", "--worker", str(path), grade.chapter, str(record), token],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=kernel_environment(),
-        start_new_session=True,
-    )
-    try:
-        _, stderr = worker.communicate(timeout=timeout)
-        if worker.returncode != 0:
-            grade.stopped = f"the grader's worker failed: {stderr.decode(errors='replace').strip()[-300:]}"
-    except subprocess.TimeoutExpired:
-        _kill_tree(worker.pid)
-        worker.communicate()
-        grade.stopped = f"stopped after the time limit of {timeout:g} s; the cells after that were not run"
-    verdicts = {}
-    if record.exists():
-        for line in record.read_text(encoding="utf-8").splitlines():
-            item = json.loads(line)
-            verdicts[item["label"]] = item
-    for label in expected:
-        item = verdicts.get(label)
-        grade.scores[label] = int(item is not None and item["verdict"] == "PASS")
-        if label in missing:
-            grade.notes[label] = "the exercise's cells are missing from the submission"
-        elif item is None:
-            grade.notes[label] = "the check did not run (the time limit was reached before it)"
-        elif item["verdict"] == "ERROR":
-            grade.notes[label] = f"the check raised {item['message']}"
-        elif item["verdict"] == "FAIL":
-            grade.notes[label] = item["message"]
-    grade.seconds = time.perf_counter() - start
+    chapter = {e.label: e for e in exercises[grade.chapter]}
+    key = chapter_key(ROOT / "chapters" / grade.chapter, keys)
+    steps, missing = plan(nb, list(chapter))
+    for label in chapter:
+        grade.scores[label] = 0
+    for label in missing:
+        grade.notes[label] = "the exercise's cells are missing from the submission"
+    grade.sandbox = choose_sandbox(sandbox)
+    read: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix="lstm-course-job-") as folder:
+        kernel = SandboxedKernel(
+            Path(folder) / "work", sandbox=grade.sandbox, memory_gb=memory_gb, processes=processes
+        )
+        deadline = start + timeout
+        try:
+            kernel.start(min(START_TIMEOUT_S, timeout))
+            for number, (kind, value) in enumerate(steps, start=1):
+                if kind == "run":
+                    kernel.run(value, deadline)
+                    continue
+                reply = kernel.evaluate({"answer": _reader(chapter[value])}, deadline).get("answer")
+                grade.scores[value], note = judge(chapter[value], key[value], reply)
+                read.add(value)
+                if note:
+                    grade.notes[value] = note
+        except TimeLimit:
+            grade.stopped = f"stopped after the time limit of {timeout:g} s; the cells after that were not run"
+        except KernelDied as error:
+            grade.stopped = f"the kernel died at step {number} of {len(steps)} ({error}); the scores before it are kept"
+        except RuntimeError as error:  # the kernel did not start
+            grade.stopped = f"the kernel did not start: {error}"
+        finally:
+            kernel.stop()
+    for label in chapter:
+        if label not in read and label not in missing:
+            reason = "the time limit was reached" if "time limit" in grade.stopped else "the submission stopped"
+            grade.notes[label] = f"the answer was not read: {reason} before it"
+    grade.seconds = time.monotonic() - start
     return grade
 
 
-def table(grades: list[Grade], checks: dict[str, dict[str, str]]) -> str:
+# ------------------------------------------------------------------------------ results, jobs, tables
+
+
+def write_result(grade: Grade, folder: Path) -> Path:
+    """One job's result file, ``folder/<submission>.json`` (written whole, then moved into place)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = (grade.student + "__" if grade.student != Path(grade.submission).stem else "") + grade.submission
+    target = folder / (name.replace("/", "_") + ".json")
+    partial = target.with_suffix(".partial")
+    partial.write_text(json.dumps(asdict(grade), indent=1), encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
+def read_results(folder: Path) -> list[Grade]:
+    """Every result file in ``folder``, in name order."""
+    grades = []
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        grades.append(Grade(**data))
+    return grades
+
+
+def table(grades: list[Grade]) -> str:
     """The scores as text: one block per submission, one line per exercise with the reason for a 0."""
     lines = []
     for grade in grades:
@@ -245,68 +238,173 @@ def table(grades: list[Grade], checks: dict[str, dict[str, str]]) -> str:
             lines.append(f"{grade.submission}: ERROR {grade.error}")
             continue
         score = f"{grade.total}/{len(grade.scores)}"
-        lines.append(f"{grade.submission} ({grade.chapter}): {score} in {grade.seconds:.0f} s")
-        for label in checks[grade.chapter]:
+        lines.append(
+            f"{grade.submission} ({grade.chapter}): {score} in {grade.seconds:.0f} s, sandbox {grade.sandbox}"
+        )
+        for label, value in grade.scores.items():
             note = f"  {grade.notes[label]}" if label in grade.notes else ""
-            lines.append(f"  {label:28} {grade.scores[label]}{note}")
+            lines.append(f"  {label:28} {value}{note}")
         if grade.stopped:
             lines.append(f"  {grade.stopped}")
     return "\n".join(lines)
 
 
 def write_csv(grades: list[Grade], target: Path) -> None:
-    """One row per exercise and a TOTAL row per submission; an unreadable file gets one ERROR row."""
+    """Long form: one row per exercise and a TOTAL row per submission; an unreadable file, one ERROR row."""
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["submission", "chapter", "exercise", "score", "out_of", "note"])
+        writer.writerow(["student", "submission", "chapter", "exercise", "score", "out_of", "note"])
         for grade in grades:
             if grade.error:
-                writer.writerow([grade.submission, "", "ERROR", "", "", grade.error])
+                writer.writerow([grade.student, grade.submission, "", "ERROR", "", "", grade.error])
                 continue
             for label, score in grade.scores.items():
                 writer.writerow(
-                    [grade.submission, grade.chapter, label, score, 1, grade.notes.get(label, "")]
+                    [grade.student, grade.submission, grade.chapter, label, score, 1, grade.notes.get(label, "")]
                 )
             writer.writerow(
-                [grade.submission, grade.chapter, "TOTAL", grade.total, len(grade.scores), grade.stopped]
+                [grade.student, grade.submission, grade.chapter, "TOTAL", grade.total, len(grade.scores), grade.stopped]
             )
 
 
+def write_wide_csv(grades: list[Grade], target: Path) -> None:
+    """Wide form, for gradebooks: one row per student, one column per exercise of the chapters handed in."""
+    columns: list[str] = []
+    rows: dict[str, dict[str, int]] = {}
+    for grade in grades:
+        row = rows.setdefault(grade.student, {})
+        for label, score in grade.scores.items():
+            column = f"{Path(grade.chapter).stem}:{label}"
+            if column not in columns:
+                columns.append(column)
+            row[column] = max(score, row.get(column, 0))
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", *columns, "total", "out_of"])
+        for student in sorted(rows):
+            row = rows[student]
+            writer.writerow([student, *(row.get(column, 0) for column in columns), sum(row.values()), len(columns)])
+
+
+def student_of(path: Path, folder: Path) -> str:
+    """Who handed ``path`` in: its folder under ``folder`` (``alice/05.ipynb``), else its file name."""
+    relative = path.relative_to(folder)
+    return relative.parts[0] if len(relative.parts) > 1 else path.stem
+
+
+def submissions_in(folder: Path) -> list[Path]:
+    """The notebooks handed in: ``folder/*.ipynb`` and ``folder/<student>/*.ipynb`` (checkpoints aside)."""
+    found = [*folder.glob("*.ipynb"), *folder.glob("*/*.ipynb")]
+    return sorted(path for path in found if ".ipynb_checkpoints" not in path.parts)
+
+
+def run_jobs(paths: list[Path], folder: Path, out: Path, jobs: int, options: list[str]) -> None:
+    """Grade every path as an independent job (``python -m coursework.grade job``), ``jobs`` at a time."""
+
+    def one(path: Path) -> None:
+        print(f"grading {path.relative_to(folder)} ...", flush=True)
+        command = [sys.executable, "-m", "coursework.grade", "job", str(path), "--out", str(out)]
+        command += ["--student", student_of(path, folder), *options]
+        subprocess.run(command, cwd=ROOT, check=False)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(one, paths))
+
+
+def _chapter_or_none(path: Path, exercises: dict[str, list[Exercise]]) -> str | None:
+    try:
+        return match_chapter(nbformat.read(path, as_version=4), exercises)
+    except Exception:  # noqa: BLE001 - the job reports an unreadable file
+        return None
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0; got {text}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of jobs >= 1; got {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--worker"]:  # one submission, run by grade_notebook in a process of its own
-        path, chapter, record, token = argv[1:5]
-        run_submission(Path(path), instructor_checks()[chapter], Path(record), token)
-        return 0
     parser = argparse.ArgumentParser(prog="python -m coursework.grade", description=__doc__.split("\n")[0])
-    parser.add_argument("submissions", type=Path, help="folder of submitted .ipynb files")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_S,
-        help=f"seconds one submission may run, kernel start included (default {DEFAULT_TIMEOUT_S})",
-    )
-    parser.add_argument("--csv", type=Path, help="also write the scores to this CSV file")
+    commands = parser.add_subparsers(dest="command", required=True)
+    limits = argparse.ArgumentParser(add_help=False)
+    limits.add_argument("--timeout", type=_positive, default=DEFAULT_TIMEOUT_S, help="seconds per submission")
+    limits.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto")
+    limits.add_argument("--memory-gb", type=_positive, default=DEFAULT_MEMORY_GB, help="memory per kernel process")
+    limits.add_argument("--processes", type=_jobs, default=DEFAULT_PROCESSES, help="tasks (threads count)")
+    limits.add_argument("--keys", type=Path, default=KEYS, help="folder of answer keys (default _build/keys)")
+    run = commands.add_parser("run", parents=[limits], help="grade a folder of submissions")
+    run.add_argument("submissions", type=Path)
+    run.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1)
+    run.add_argument("--out", type=Path, help="folder for the result files (default SUBMISSIONS/results)")
+    run.add_argument("--csv", type=Path, help="long CSV (default SUBMISSIONS/grades.csv); wide: grades-wide.csv")
+    job = commands.add_parser("job", parents=[limits], help="grade one submission into --out")
+    job.add_argument("notebook", type=Path)
+    job.add_argument("--out", type=Path, required=True)
+    job.add_argument("--student", default="")
+    collect = commands.add_parser("collect", help="merge result files into a table and CSVs")
+    collect.add_argument("results", type=Path)
+    collect.add_argument("--csv", type=Path)
+    collect.add_argument("--wide", type=Path)
+    keys = commands.add_parser("keys", help="compute every chapter's answer key (cached in --keys)")
+    keys.add_argument("--keys", type=Path, default=KEYS)
     args = parser.parse_args(argv)
+
+    if args.command == "keys":
+        for path in chapter_paths():
+            chapter_key(path, args.keys)
+            print(f"key of {path.name}: ok", flush=True)
+        return 0
+    if args.command == "collect":
+        return _collect(parser, args.results, args.csv, args.wide)
+    options = ["--timeout", str(args.timeout), "--sandbox", args.sandbox, "--memory-gb", str(args.memory_gb)]
+    options += ["--processes", str(args.processes), "--keys", str(args.keys)]
+    if args.command == "job":
+        if not args.notebook.is_file():
+            parser.error(f"expected a submitted notebook; got {args.notebook}, which is not a file")
+        grade = grade_submission(
+            args.notebook, timeout=args.timeout, sandbox=args.sandbox, keys=args.keys,
+            memory_gb=args.memory_gb, processes=args.processes, student=args.student,
+        )  # fmt: skip
+        write_result(grade, args.out)
+        return 0
     if not args.submissions.is_dir():
-        parser.error(
-            f"expected a folder of submitted notebooks; got {args.submissions}, which is not a folder"
-        )
-    if args.timeout <= 0:
-        parser.error(f"--timeout must be a number of seconds > 0; got {args.timeout:g}")
-    paths = sorted(args.submissions.glob("*.ipynb"))
+        parser.error(f"expected a folder of submitted notebooks; got {args.submissions}, which is not a folder")
+    paths = submissions_in(args.submissions)
     if not paths:
         parser.error(f"expected .ipynb files in {args.submissions}; found none")
-    checks = instructor_checks()
-    grades = []
-    with tempfile.TemporaryDirectory(prefix="lstm-course-grading-") as workdir:  # the verdict records
-        for path in paths:
-            print(f"grading {path.name} ...", flush=True)
-            grades.append(grade_notebook(path, checks, args.timeout, Path(workdir)))
-    print(table(grades, checks))
-    if args.csv:
-        write_csv(grades, args.csv)
-        print(f"scores written to {args.csv}")
+    out = args.out or args.submissions / "results"
+    if out.exists():
+        shutil.rmtree(out)
+    print(f"sandbox: {choose_sandbox(args.sandbox)}; {len(paths)} submission(s), {args.jobs} at a time", flush=True)
+    exercises = course_exercises()
+    for chapter in sorted({_chapter_or_none(path, exercises) for path in paths} - {None}):
+        chapter_key(ROOT / "chapters" / chapter, args.keys)  # once, before the jobs, which only read it
+    run_jobs(paths, args.submissions, out, args.jobs, options)
+    wide = (args.csv or args.submissions / "grades.csv").with_name("grades-wide.csv")
+    return _collect(parser, out, args.csv or args.submissions / "grades.csv", wide)
+
+
+def _collect(parser: argparse.ArgumentParser, results: Path, long: Path | None, wide: Path | None) -> int:
+    if not results.is_dir():
+        parser.error(f"expected a folder of result files; got {results}, which is not a folder")
+    grades = read_results(results)
+    if not grades:
+        parser.error(f"expected result files (*.json) in {results}; found none")
+    print(table(grades))
+    if long:
+        write_csv(grades, long)
+        print(f"scores written to {long}")
+    if wide:
+        write_wide_csv(grades, wide)
+        print(f"one row per student: {wide}")
     return 0
 
 

@@ -1,0 +1,86 @@
+"""The course as data: its chapters and their exercises, read once, for the tools and the tests alike.
+
+An exercise is the check cell of its solution (``coursework.solutions``): a last statement
+``check_x(<answer>, <question>...)`` whose first argument is the learner's result and whose other
+arguments compute what is expected. ``Exercise`` splits that call, so that the grader can evaluate the
+answer in the student's kernel and the rest in the instructor's, and compare the two in its own process.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import nbformat
+
+from coursework.execute import ROOT, chapter_paths
+from coursework.solutions import SolutionMarkupError, find_solutions
+
+CHECKERS = ("check_shape", "check_output_shape", "check_param_count", "check_value", "check_close")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: its label, its chapter, and its check call taken apart."""
+
+    label: str
+    chapter: str
+    check: str  # the whole check cell
+    checker: str  # e.g. "check_shape"
+    answer: str  # the source of the first argument: what the learner hands in
+    args: tuple[str, ...]  # the sources of the other positional arguments
+    kwargs: tuple[tuple[str, str], ...]  # (name, source) of the keyword arguments
+
+    @property
+    def question(self) -> str:
+        """An expression for the check's other arguments: ``[[args...], {kwargs...}]``."""
+        args = ", ".join(self.args)
+        kwargs = ", ".join(f"{name!r}: {source}" for name, source in self.kwargs)
+        return f"[[{args}], {{{kwargs}}}]"
+
+    def student_check(self, key: str) -> str:
+        """The student edition's check cell: the same answer, checked against fingerprints only."""
+        return f"from lstm_course.answers import check_answer\n\ncheck_answer({self.answer}, {key!r})"
+
+
+def split_check(label: str, chapter: str, check: str) -> Exercise:
+    """The ``Exercise`` of a check cell; SolutionMarkupError when the call is not of the form above."""
+    where = f"{chapter}, the check of '{label}'"
+    call = ast.parse(check).body[-1].value  # find_solutions made sure it is a call to check_...
+    name = call.func.id
+    if name not in CHECKERS:
+        raise SolutionMarkupError(f"{where}: {name} is not one of the checkers {', '.join(CHECKERS)}")
+    if not call.args or any(isinstance(arg, ast.Starred) for arg in call.args):
+        raise SolutionMarkupError(f"{where}: the answer must be the first argument, with no *args")
+    if any(keyword.arg is None for keyword in call.keywords):
+        raise SolutionMarkupError(f"{where}: no **kwargs in a check call")
+
+    def source(node: ast.AST) -> str:
+        return ast.get_source_segment(check, node) or ast.unparse(node)
+
+    return Exercise(
+        label=label,
+        chapter=chapter,
+        check=check,
+        checker=name,
+        answer=source(call.args[0]),
+        args=tuple(source(arg) for arg in call.args[1:]),
+        kwargs=tuple((keyword.arg, source(keyword.value)) for keyword in call.keywords),
+    )
+
+
+def exercises_of(nb: nbformat.NotebookNode, chapter: str) -> list[Exercise]:
+    """The exercises of one chapter notebook, in order."""
+    return [split_check(s.label, chapter, s.checks[0]) for s in find_solutions(nb, chapter)]
+
+
+@cache
+def _exercises(path: Path, mtime: float) -> tuple[Exercise, ...]:
+    return tuple(exercises_of(nbformat.read(path, as_version=4), path.name))
+
+
+def course_exercises(root: Path = ROOT) -> dict[str, list[Exercise]]:
+    """{chapter file name: its exercises}, for every chapter of the table of contents."""
+    return {path.name: list(_exercises(path, path.stat().st_mtime)) for path in chapter_paths(root)}
