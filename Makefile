@@ -19,6 +19,7 @@ export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' coursework/kernel.env)
 NOTEBOOKS ?=
 WORKERS ?= 2
 TIMEOUT ?= 180
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 NBVAL := $(BIN)/python -m coursework.execute nbval --workers $(WORKERS)
 JB_BUILD := $(BIN)/jupyter-book build . --path-output . --builder html --warningiserror --nitpick --keep-going
 # Tests in tests/ (not the browser ones). loadscope keeps a module on one worker, so that the student edition
@@ -94,9 +95,10 @@ refresh: $(STAMP) ## Re-execute the notebooks (or NOTEBOOKS=...) and store outpu
 student: $(STAMP) ## Build the student edition (notebooks/ and html/ in _build/student), checked for leaks.
 	$(BIN)/python -m coursework.student _build/student
 
-grade: $(STAMP) ## Grade submissions: make grade SUBMISSIONS=dir/ [TIMEOUT=180 s each] (CSV: dir/grades.csv).
+grade: $(STAMP) ## Grade submissions: make grade SUBMISSIONS=dir/ [JOBS=cores] [TIMEOUT=180 s each] (dir/grades*.csv).
 	@test -n "$(SUBMISSIONS)" || { echo "Name the folder of submitted notebooks: make grade SUBMISSIONS=dir/"; exit 2; }
-	$(BIN)/python -m coursework.grade "$(SUBMISSIONS)" --timeout $(TIMEOUT) --csv "$(SUBMISSIONS)/grades.csv"
+	$(BIN)/python -m coursework.grade run "$(SUBMISSIONS)" --jobs $(JOBS) --timeout $(TIMEOUT) \
+		--csv "$(SUBMISSIONS)/grades.csv"
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab.
 	$(BIN)/jupyter lab chapters/
