@@ -182,7 +182,7 @@ def grade_submission(
         deadline = start + timeout
         try:
             kernel.start(min(START_TIMEOUT_S, timeout))
-            for number, (kind, value) in enumerate(steps, start=1):
+            for number, (kind, value) in enumerate(steps, start=1):  # noqa: B007 - named in the note
                 if kind == "run":
                     kernel.run(value, deadline)
                     continue
@@ -192,16 +192,22 @@ def grade_submission(
                 if note:
                     grade.notes[value] = note
         except TimeLimit:
-            grade.stopped = f"stopped after the time limit of {timeout:g} s; the cells after that were not run"
+            grade.stopped = (
+                f"stopped after the time limit of {timeout:g} s; the cells after that were not run"
+            )
         except KernelDied as error:
-            grade.stopped = f"the kernel died at step {number} of {len(steps)} ({error}); the scores before it are kept"
+            grade.stopped = (
+                f"the kernel died at step {number} of {len(steps)} ({error}); the scores before it are kept"
+            )
         except RuntimeError as error:  # the kernel did not start
             grade.stopped = f"the kernel did not start: {error}"
         finally:
             kernel.stop()
     for label in chapter:
         if label not in read and label not in missing:
-            reason = "the time limit was reached" if "time limit" in grade.stopped else "the submission stopped"
+            reason = "the submission stopped"
+            if "time limit" in grade.stopped:
+                reason = "the time limit was reached"
             grade.notes[label] = f"the answer was not read: {reason} before it"
     grade.seconds = time.monotonic() - start
     return grade
@@ -255,16 +261,13 @@ def write_csv(grades: list[Grade], target: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(["student", "submission", "chapter", "exercise", "score", "out_of", "note"])
         for grade in grades:
+            who = [grade.student, grade.submission]
             if grade.error:
-                writer.writerow([grade.student, grade.submission, "", "ERROR", "", "", grade.error])
+                writer.writerow([*who, "", "ERROR", "", "", grade.error])
                 continue
             for label, score in grade.scores.items():
-                writer.writerow(
-                    [grade.student, grade.submission, grade.chapter, label, score, 1, grade.notes.get(label, "")]
-                )
-            writer.writerow(
-                [grade.student, grade.submission, grade.chapter, "TOTAL", grade.total, len(grade.scores), grade.stopped]
-            )
+                writer.writerow([*who, grade.chapter, label, score, 1, grade.notes.get(label, "")])
+            writer.writerow([*who, grade.chapter, "TOTAL", grade.total, len(grade.scores), grade.stopped])
 
 
 def write_wide_csv(grades: list[Grade], target: Path) -> None:
@@ -283,7 +286,8 @@ def write_wide_csv(grades: list[Grade], target: Path) -> None:
         writer.writerow(["student", *columns, "total", "out_of"])
         for student in sorted(rows):
             row = rows[student]
-            writer.writerow([student, *(row.get(column, 0) for column in columns), sum(row.values()), len(columns)])
+            cells = [row.get(column, 0) for column in columns]
+            writer.writerow([student, *cells, sum(cells), len(columns)])
 
 
 def student_of(path: Path, folder: Path) -> str:
@@ -337,14 +341,16 @@ def main(argv: list[str] | None = None) -> int:
     limits = argparse.ArgumentParser(add_help=False)
     limits.add_argument("--timeout", type=_positive, default=DEFAULT_TIMEOUT_S, help="seconds per submission")
     limits.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto")
-    limits.add_argument("--memory-gb", type=_positive, default=DEFAULT_MEMORY_GB, help="memory per kernel process")
+    limits.add_argument("--memory-gb", type=_positive, default=DEFAULT_MEMORY_GB, help="per kernel process")
     limits.add_argument("--processes", type=_jobs, default=DEFAULT_PROCESSES, help="tasks (threads count)")
     limits.add_argument("--keys", type=Path, default=KEYS, help="folder of answer keys (default _build/keys)")
     run = commands.add_parser("run", parents=[limits], help="grade a folder of submissions")
     run.add_argument("submissions", type=Path)
     run.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1)
     run.add_argument("--out", type=Path, help="folder for the result files (default SUBMISSIONS/results)")
-    run.add_argument("--csv", type=Path, help="long CSV (default SUBMISSIONS/grades.csv); wide: grades-wide.csv")
+    run.add_argument(
+        "--csv", type=Path, help="default SUBMISSIONS/grades.csv (and grades-wide.csv beside it)"
+    )
     job = commands.add_parser("job", parents=[limits], help="grade one submission into --out")
     job.add_argument("notebook", type=Path)
     job.add_argument("--out", type=Path, required=True)
@@ -376,14 +382,17 @@ def main(argv: list[str] | None = None) -> int:
         write_result(grade, args.out)
         return 0
     if not args.submissions.is_dir():
-        parser.error(f"expected a folder of submitted notebooks; got {args.submissions}, which is not a folder")
+        parser.error(
+            f"expected a folder of submitted notebooks; got {args.submissions}, which is not a folder"
+        )
     paths = submissions_in(args.submissions)
     if not paths:
         parser.error(f"expected .ipynb files in {args.submissions}; found none")
     out = args.out or args.submissions / "results"
     if out.exists():
         shutil.rmtree(out)
-    print(f"sandbox: {choose_sandbox(args.sandbox)}; {len(paths)} submission(s), {args.jobs} at a time", flush=True)
+    sandbox = choose_sandbox(args.sandbox)
+    print(f"sandbox: {sandbox}; {len(paths)} submission(s), {args.jobs} at a time", flush=True)
     exercises = course_exercises()
     for chapter in sorted({_chapter_or_none(path, exercises) for path in paths} - {None}):
         chapter_key(ROOT / "chapters" / chapter, args.keys)  # once, before the jobs, which only read it

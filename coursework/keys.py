@@ -39,7 +39,8 @@ def _fingerprint(nb: nbformat.NotebookNode) -> str:
 
 def _recorder(exercise: Exercise) -> str:
     value = f"{{'answer': {exercise.answer}, 'question': {exercise.question}}}"
-    return f"print({MARK + exercise.label + ' '!r} + __import__('lstm_course.answers', fromlist=['_']).dumps({value}))"
+    dumps = "__import__('lstm_course.answers', fromlist=['_']).dumps"
+    return f"print({MARK + exercise.label + ' '!r} + {dumps}({value}))"
 
 
 def compute_key(path: Path) -> dict[str, Any]:
@@ -78,7 +79,7 @@ def compute_key(path: Path) -> dict[str, Any]:
 
 
 def chapter_key(path: Path, folder: Path = KEYS) -> dict[str, Any]:
-    """The key of the chapter at ``path``, from ``folder`` if it holds the current one, else computed there."""
+    """The key of the chapter at ``path``: from ``folder`` if it holds the current one, else computed."""
     nb = nbformat.read(path, as_version=4)
     cached = folder / f"{path.stem}-{_fingerprint(nb)}.json"
     if cached.exists():

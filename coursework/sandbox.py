@@ -90,7 +90,7 @@ def bwrap_works() -> bool:
 
 
 def choose_sandbox(requested: str = "auto") -> str:
-    """"bwrap" or "none": what ``requested`` ("auto", "bwrap" or "none") gives on this machine."""
+    """ "bwrap" or "none": what ``requested`` ("auto", "bwrap" or "none") gives on this machine."""
     if requested not in ("auto", "bwrap", "none"):
         raise ValueError(f"sandbox must be 'auto', 'bwrap' or 'none'; got {requested!r}")
     if requested == "none":
@@ -119,9 +119,7 @@ def _limits(memory_bytes: int, processes: int, *, root: bool) -> list[str]:
     return [*command, "--"]
 
 
-def sandbox_prefix(
-    kind: str, workdir: Path, shared: Path, memory_bytes: int, processes: int
-) -> list[str]:
+def sandbox_prefix(kind: str, workdir: Path, shared: Path, memory_bytes: int, processes: int) -> list[str]:
     """The command that the kernel's own command is appended to, for sandbox ``kind``."""
     root = os.geteuid() == 0
     if kind == "none":
@@ -189,9 +187,7 @@ class SandboxedKernel:
             folder.chmod(0o777)  # the kernel may run as nobody
         self.manager = _Manager(transport="ipc", ip=str(self.shared / "kernel"))
         self.manager.connection_file = str(self.shared / "connection.json")
-        self.manager.prefix = sandbox_prefix(
-            sandbox, workdir, self.shared, int(memory_gb * 2**30), processes
-        )
+        self.manager.prefix = sandbox_prefix(sandbox, workdir, self.shared, int(memory_gb * 2**30), processes)
         self.client: Any = None
 
     def start(self, timeout: float) -> None:
@@ -239,7 +235,8 @@ class SandboxedKernel:
             error = ""
             if content.get("status") == "error":
                 error = f"{content.get('ename', 'Error')}: {content.get('evalue', '')}"
-            return Reply(content.get("status", "error"), " ".join(error.split())[:300], content.get("user_expressions"))
+            status = content.get("status", "error")
+            return Reply(status, " ".join(error.split())[:300], content.get("user_expressions"))
 
     def _drain(self) -> None:
         # Outputs are not read: nothing a submission prints decides a grade. Empty the queue all the same.
@@ -250,7 +247,7 @@ class SandboxedKernel:
                 return
 
     def evaluate(self, expressions: dict[str, str], deadline: float) -> dict[str, Any]:
-        """{name: the kernel's reply for that expression} (``{"status": "ok", "data": {...}}`` or an error)."""
+        """{name: the kernel's reply for it}: ``{"status": "ok", "data": {...}}``, or an error."""
         reply = self.run("", deadline, user_expressions=expressions)
         return reply.user_expressions or {}
 

@@ -91,8 +91,9 @@ for module in (lstm_course, lstm_course.exercises, lstm_course.answers):
     "patched_print": """
 import builtins, sys
 _print = builtins.print
-builtins.print = lambda *args, **kwargs: _print(*(str(a).replace(" FAIL ", " PASS ").replace("Not yet", "Correct")
-                                                  for a in args), **kwargs)
+def forged(*args, **kwargs):
+    _print(*(str(a).replace(" FAIL ", " PASS ").replace("Not yet", "Correct") for a in args), **kwargs)
+builtins.print = forged
 class Passing:
     def write(self, text):
         return sys.__stdout__.write(text.replace("FAIL", "PASS"))
@@ -112,8 +113,8 @@ np.abs = lambda value, *args, **kwargs: 0.0
 ip = get_ipython()
 ip.events.register("post_run_cell", lambda result: print("ex-stack-final PASS"))
 ip.events.register("pre_run_cell", lambda info: globals().update(answer=None))
-ip.user_expressions = lambda expressions: {name: {"status": "ok", "data": {"text/plain": "'PASS'"}, "metadata": {}}
-                                           for name in expressions}
+passing = {"status": "ok", "data": {"text/plain": "'PASS'"}, "metadata": {}}
+ip.user_expressions = lambda expressions: {name: passing for name in expressions}
 ip.input_transformers_post.append(lambda lines: ["True\\n"])
 """,
     "forged_verdicts": """
@@ -169,7 +170,7 @@ import glob, json, pathlib
 import lstm_course
 found = []
 root = pathlib.Path(lstm_course.__file__).resolve().parents[1]
-for pattern in [str(root / "_build" / "keys" / "05_stacking-*.json"), "/work/**/_build/keys/05_stacking-*.json"]:
+for pattern in [str(root / "_build/keys/05_stacking-*.json"), "/work/**/_build/keys/05_stacking-*.json"]:
     found += glob.glob(pattern, recursive=True)
 key = json.loads(open(found[0]).read())
 answer = tuple(key["ex-stack-final"]["answer"]["tuple"])
@@ -217,7 +218,9 @@ def graded(tmp_path_factory):
     for name in TAMPERING:
         nbformat.write(submission(tampering(name), solved=False), folder / f"t_{name}.ipynb")
     # one that answers the first exercise, then exits: the score it had is kept
-    exits_late = submission(lambda nb: cells_of(nb, "ex-stack-params")[0].__setitem__("source", "import os; os._exit(3)"))
+    exits_late = submission(
+        lambda nb: cells_of(nb, "ex-stack-params")[0].__setitem__("source", "import os; os._exit(3)")
+    )
     nbformat.write(exits_late, folder / "g_exits_after_one.ipynb")
     (folder / "e_malformed.ipynb").write_text('{"cells": [', encoding="utf-8")
     results = tmp_path_factory.mktemp("results")
@@ -304,7 +307,8 @@ def test_a_kernel_that_exits_ends_its_submission_at_once_with_the_scores_it_had(
     assert "the kernel died" in notes(rows, "g_exits_after_one")["TOTAL"]
     assert "the kernel died" in notes(rows, "t_exits_kernel")["TOTAL"]
     for name in ("g_exits_after_one", "t_exits_kernel"):
-        seconds = float(graded["result"].stdout.split(f"{name}.ipynb (05_stacking.ipynb): ")[1].split(" in ")[1].split(" s")[0])
+        line = graded["result"].stdout.split(f"{name}.ipynb (05_stacking.ipynb): ")[1]
+        seconds = float(line.split(" in ")[1].split(" s")[0])
         assert seconds < TIME_LIMIT_S / 2, f"{name} held the grader for {seconds} s"
 
 
@@ -327,7 +331,8 @@ def test_a_malformed_notebook_gets_a_clear_error_and_the_others_are_graded(grade
 
 def test_the_wide_csv_has_one_row_per_student_and_one_column_per_exercise(graded):
     wide = {row["student"]: row for row in graded["wide"]}
-    assert set(wide["a_correct"]) == {"student", *(f"05_stacking:{label}" for label in LABELS), "total", "out_of"}
+    columns = {"student", *(f"05_stacking:{label}" for label in LABELS), "total", "out_of"}
+    assert set(wide["a_correct"]) == columns
     assert (wide["a_correct"]["total"], wide["a_correct"]["out_of"]) == ("3", "3")
     assert wide["b_partly_wrong"]["05_stacking:ex-stack-final"] == "0"
 
@@ -397,20 +402,35 @@ def value(kernel, code: str, expression: str):
 
 
 def test_the_sandbox_has_no_network(kernel):
-    code = "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 53), timeout=3)\n    net = 'reached'\nexcept OSError as e:\n    net = type(e).__name__"
+    code = """
+import socket
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=3)
+    net = "reached"
+except OSError as error:
+    net = type(error).__name__
+"""
     assert value(kernel, code, "net") != "'reached'"
     code = "import socket\nnames = [name for _, name in socket.if_nameindex()]"
     assert value(kernel, code, "names") == "['lo']"
 
 
 def test_the_sandbox_holds_neither_the_chapters_nor_the_keys(kernel):
-    code = f"import os\nseen = [os.path.exists(p) for p in ({str(CHAPTER)!r}, {str(KEYS)!r}, {str(ROOT / 'tests')!r})]"
+    paths = (str(CHAPTER), str(KEYS), str(ROOT / "tests"))
+    code = f"import os\nseen = [os.path.exists(path) for path in {paths!r}]"
     assert value(kernel, code, "seen") == "[False, False, False]"
     assert value(kernel, "import lstm_course", "callable(lstm_course.check_shape)") == "True"
 
 
 def test_the_sandbox_limits_memory_and_processes(kernel):
-    code = "import numpy as np\ntry:\n    big = np.ones(2**29)\n    mem = 'allocated'\nexcept MemoryError:\n    mem = 'MemoryError'"
+    code = """
+import numpy as np
+try:
+    big = np.ones(2**29)
+    mem = "allocated"
+except MemoryError:
+    mem = "MemoryError"
+"""
     assert value(kernel, code, "mem") == "'MemoryError'"  # 4 GiB against a 2 GiB limit
     code = """
 import os, time
