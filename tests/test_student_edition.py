@@ -120,7 +120,9 @@ def _literals(source: str) -> list:
 
 def _canonical(value):
     """Lists and tuples alike, at every depth: [(4, 16)] and ((4, 16),) are the same answer."""
-    return tuple(_canonical(item) for item in value) if isinstance(value, (list, tuple)) else value
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(item) for item in value)
+    return (type(value) is bool, value)  # True is not the 1 of `tags[:, -1]`
 
 
 def test_no_check_writes_out_the_answer_it_checks():
@@ -135,7 +137,7 @@ def test_no_check_writes_out_the_answer_it_checks():
                     assert _canonical(literal) != _canonical(answer), (
                         f"{path.name}, {solution.label}: the check contains the answer {literal!r}"
                     )
-    assert checked >= 25
+    assert checked >= 15  # the exercises whose answer is a literal (shapes, counts): most of the drills
 
 
 def test_the_literal_answer_detector_flags_a_check_that_gives_the_answer_away():
