@@ -6,6 +6,8 @@
 - ``plots``: figures of gates, states, hidden-state heatmaps and paths, input sequences and
   training curves.
 - ``exercises``: ``check_*`` functions that explain a wrong answer, returning a ``CheckResult``.
+- ``mistakes``: the catalogue of likely wrong answers behind those checks, and canonical answers.
+- ``kinds``: the one table of layer kinds (LSTM, GRU, SimpleRNN, Dense) that shapes and checks share.
 - ``datasets``: two small seeded sequence tasks, a classification and a per-step labelling.
 - ``tables``: ``shape_table_html(rows)``, a table of shapes as deterministic HTML.
 

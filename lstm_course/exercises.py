@@ -2,8 +2,22 @@
 
 Each ``check_*`` function returns a ``CheckResult`` and prints nothing. The result is truthy when the
 answer is right, and it displays as one line, ``✓ Correct: ...`` or ``✗ Not yet: ...``: make the
-call the last line of a notebook cell and that line is the cell's result. The line names the likely
-mistake (a missing timesteps axis, biases counted once, ...) rather than only the right answer.
+call the last line of a notebook cell and that line is the cell's result.
+
+A wrong answer's line names the kind of mistake (a missing timesteps axis, the width doubled by
+Bidirectional, biases counted once, ...) and never the right answer, so that a student who runs the
+check still works the answer out. It may describe the student's own answer ("got a 2-D shape
+(None, 7)") and repeat the question's numbers (units, features). The likely mistakes and their
+explanations are catalogued in ``lstm_course.mistakes``, built, like ``lstm_course.shapes``, on the
+table of layer kinds in ``lstm_course.kinds``; an answer not in the catalogue is explained by its
+structure (its number of axes, the length of its list, the same sizes in another order, ...).
+
+Hints: an instructor can have a wrong answer's line name the expected answer too, by calling
+``lstm_course.exercises.set_hints(True)`` or by setting the environment variable
+``LSTM_COURSE_HINTS=1`` (read at every check, so it may be set in a running kernel). The line then
+ends with a hint, for example ``(hint: expected (None, 16))``. ``set_hints(None)`` returns to the
+environment variable, and ``set_hints(False)`` turns hints off whatever it says. Hints are off by
+default, and the book's stored outputs are made with them off.
 
 The student's ``answer`` is never rejected with an exception: an answer of the wrong kind is itself
 a mistake to explain. The other arguments, written by the author of the exercise, are validated
@@ -14,19 +28,26 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from lstm_course._validate import choice, describe_value, flag, is_int, positive_int, shape_tuple
-from lstm_course.shapes import (
-    MERGE_MODES,
-    gru_param_count,
-    lstm_output_shape,
-    lstm_param_count,
-    simple_rnn_param_count,
+from lstm_course._validate import describe_value, flag
+from lstm_course.kinds import KINDS
+from lstm_course.mistakes import (
+    ONE_NOT_LIST,
+    WRONG_ORDER,
+    canonical,
+    expected_for,
+    explain,
+    is_shape_list,
+    mistakes_for,
+    same,
+    shape_text,
+    too_few,
 )
 
 __all__ = [
@@ -36,12 +57,15 @@ __all__ = [
     "check_param_count",
     "check_shape",
     "check_value",
+    "hints_enabled",
+    "set_hints",
 ]
-
-Shape = tuple[int | None, ...]
 
 _RIGHT = "✓ Correct: "
 _WRONG = "✗ Not yet: "
+#: The environment variable that turns hints on when it is "1" (or "true", "yes", "on").
+HINTS_VARIABLE = "LSTM_COURSE_HINTS"
+_hints: dict[str, bool | None] = {"on": None}  # None: as the environment variable says
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -97,132 +121,125 @@ class CheckResult:
         return hash(self.passed)
 
 
-def _say(ok: bool, message: str) -> CheckResult:
-    return CheckResult(ok, (_RIGHT if ok else _WRONG) + message)
+def set_hints(on: bool | None) -> None:
+    """Have every check from now on name the expected answer after a wrong one, or stop.
+
+    Parameters
+    ----------
+    on : bool or None
+        True to show hints, False to hide them whatever ``LSTM_COURSE_HINTS`` says, None to follow
+        that environment variable again (the default).
+
+    Raises
+    ------
+    TypeError
+        If ``on`` is neither a bool nor None.
+
+    Examples
+    --------
+    >>> from lstm_course import check_shape
+    >>> from lstm_course.exercises import set_hints
+    >>> set_hints(True)
+    >>> check_shape((None, 12, 5), (None, 5, 12))
+    ✗ Not yet: (None, 12, 5) has the right sizes in the wrong order. The axes are (batch, timesteps, width) for a sequence and (batch, width) for one step. (hint: expected (None, 5, 12))
+    >>> set_hints(None)
+    """  # noqa: E501
+    _hints["on"] = None if on is None else flag(on, "on")
+
+
+def hints_enabled() -> bool:
+    """Whether a wrong answer's line names the expected answer: see ``set_hints``."""
+    if _hints["on"] is not None:
+        return _hints["on"]
+    return os.environ.get(HINTS_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _right(message: str) -> CheckResult:
+    return CheckResult(True, _RIGHT + message)
+
+
+def _wrong(message: str, expected: str) -> CheckResult:
+    """A wrong answer's result; ``expected`` is the right answer's text, shown only as a hint."""
+    hint = f" (hint: expected {expected})" if hints_enabled() else ""
+    return CheckResult(False, _WRONG + message + hint)
 
 
 # ---------------------------------------------------------------------------------------- shapes
 
 
-def _single_shape(value: Any) -> Shape | None:
-    """A shape from a tuple/list of sizes or from anything with ``.shape``; None if neither."""
-    if not isinstance(value, (tuple, list)) and hasattr(value, "shape"):
-        value = value.shape
-    try:
-        entries = tuple(value)
-    except TypeError:
-        return None
-    if isinstance(value, (str, bytes)):
-        return None
-    if all(entry is None or is_int(entry) for entry in entries):
-        return tuple(None if entry is None else int(entry) for entry in entries)
-    return None
-
-
-def _answer_shapes(answer: Any) -> Shape | list[Shape] | None:
-    """Read a student's answer as one shape or a list of shapes; None if it is neither."""
-    single = _single_shape(answer)
-    if single is not None:
-        return single
-    if isinstance(answer, (tuple, list)) and answer:
-        shapes = [_single_shape(item) for item in answer]
-        if all(shape is not None for shape in shapes):
-            return shapes  # type: ignore[return-value]
-    return None
-
-
-def _expected_shapes(expected: Any) -> Shape | list[Shape]:
-    if isinstance(expected, list) and expected and all(isinstance(item, (tuple, list)) for item in expected):
-        return [shape_tuple(item, f"expected[{i}]") for i, item in enumerate(expected)]
-    return shape_tuple(expected, "expected")
-
-
-def _same_sizes(first: Shape, second: Shape) -> bool:
+def _same_sizes(first: list, second: list) -> bool:
     def key(size: int | None) -> tuple[int, int]:
         return (0, 0) if size is None else (1, size)
 
     return sorted(first, key=key) == sorted(second, key=key)
 
 
-def _diagnose_single(answer: Shape, expected: Shape) -> str:
-    """Why ``answer`` differs from ``expected`` (both single shapes, known to differ)."""
-    if len(expected) == 3 and len(answer) == 2 and answer == (expected[0], expected[2]):
+def _diagnose_one(got: list, want: list) -> str:
+    """Why the shape ``got`` is not ``want`` (both single canonical shapes), by its structure alone."""
+    text = shape_text(got)
+    if len(got) == 3 and len(want) == 2 and [got[0], got[2]] == want:
         return (
-            f"{answer} has no timesteps axis; expected {expected}. Looks like you forgot "
-            "return_sequences=True, which keeps one output per timestep."
+            f"{text} has a timesteps axis the layer does not return. Without return_sequences=True an "
+            "LSTM returns only its last step."
         )
-    if len(answer) == 3 and len(expected) == 2 and (answer[0], answer[2]) == expected:
+    if len(got) != len(want):
+        return f"expected a {len(want)}-D shape; got a {len(got)}-D shape {text}."
+    if _same_sizes(got, want):
+        return f"{text} {WRONG_ORDER}"
+    if got[1:] == want[1:]:
+        if want[0] is None:
+            return (
+                f"{text} fixes the batch size, but the model accepts any batch size: its batch axis is None."
+            )
+        return f"{text} has the wrong batch size: here the input fixes it."
+    if got[:-1] == want[:-1]:
         return (
-            f"{answer} has a timesteps axis the layer does not return; expected {expected}. "
-            "Without return_sequences=True an LSTM returns only its last step."
+            f"{text} has the wrong size on its last axis: in a layer's output that is the width, units "
+            "(2 * units for Bidirectional with merge_mode='concat')."
         )
-    if len(answer) != len(expected):
-        return f"expected a {len(expected)}-D shape {expected}; got a {len(answer)}-D shape {answer}."
-    if _same_sizes(answer, expected):
+    if len(want) == 3 and (got[0], got[2]) == (want[0], want[2]):
         return (
-            f"the right sizes in the wrong order: expected {expected}, got {answer}. The axes are "
-            "(batch, timesteps, width) for a sequence and (batch, width) for one step."
+            f"{text} differs on its middle axis only: in a sequence output that is the timesteps, and "
+            "return_sequences=True keeps every step of the input."
         )
-    if answer[:-1] == expected[:-1]:
-        got, want = answer[-1], expected[-1]
-        if got is not None and want is not None and got == 2 * want:
-            return (
-                f"{answer} is twice as wide as {expected}. Only Bidirectional with "
-                "merge_mode='concat' doubles the width; a plain LSTM's width is units."
-            )
-        if got is not None and want is not None and 2 * got == want:
-            return (
-                f"{answer} is half as wide as {expected}. Bidirectional with merge_mode='concat' "
-                "joins the two directions, so the width is 2 * units."
-            )
-    if answer[1:] == expected[1:] and answer[0] != expected[0]:
-        if expected[0] is None:
-            return (
-                f"expected {expected}: the batch axis is None because the model accepts any "
-                f"batch size; got {answer}."
-            )
-        return f"expected {expected}: the batch size is {expected[0]} here; got {answer}."
-    return f"expected {expected}; got {answer}."
+    return f"{text} is not the shape: check the size of each axis in turn."
 
 
-def _diagnose(answer: Shape | list[Shape], expected: Shape | list[Shape]) -> str | None:
-    """None if ``answer`` equals ``expected``, otherwise what is wrong with it."""
-    if answer == expected:
+def _diagnose(got: list, want: list) -> str:
+    """Why ``got`` is not ``want`` (canonical shapes or lists of shapes, not in the catalogue)."""
+    if is_shape_list(want) and not is_shape_list(got):
+        return f"{shape_text(got)} {ONE_NOT_LIST}"
+    if is_shape_list(got) and not is_shape_list(want):
+        given = "put the shape in a list" if len(got) == 1 else f"gave a list of {len(got)} shapes"
+        return (
+            f"you {given}, but here the layer returns one array: without return_state=True, and unless "
+            "merge_mode=None, the output comes alone."
+        )
+    if not is_shape_list(got):
+        return _diagnose_one(got, want)
+    if len(got) < len(want):
+        return too_few(len(got))
+    if len(got) > len(want):
+        return (
+            f"your list has {len(got)} arrays, too many: the layer returns its output(s), then, with "
+            "return_state=True, each direction's final states (h and c for an LSTM, h otherwise)."
+        )
+    position, item, right = next((i, g, w) for i, (g, w) in enumerate(zip(got, want, strict=True)) if g != w)
+    known = explain(mistakes_for("check_shape", right), item)
+    return f"item {position} of the list: {known or _diagnose_one(item, right)}"
+
+
+def _shape_verdict(checker: str, answer: Any, want: list, *question: Any, **flags: Any) -> str | None:
+    """None if ``answer`` is the shape(s) ``want``, else why not (the question lists its mistakes)."""
+    got = canonical(checker, answer)
+    if got is None:
+        return (
+            "write a shape as a tuple of whole numbers or None, one per axis, or a list of such tuples; "
+            f"got {describe_value(answer)}."
+        )
+    if same(got, want):
         return None
-    if isinstance(expected, list) and not isinstance(answer, list):
-        if answer == expected[0]:
-            return (
-                f"{answer} is the output alone; with return_state=True the layer returns a list "
-                f"of {len(expected)} arrays: {expected}."
-            )
-        return f"expected a list of {len(expected)} shapes {expected}; got one shape {answer}."
-    if isinstance(answer, list) and not isinstance(expected, list):
-        if answer[0] == expected:
-            return (
-                f"expected one shape {expected}; got a list of {len(answer)}. Without "
-                "return_state=True the layer returns the output alone."
-            )
-        return f"expected one shape {expected}; got a list of {len(answer)} shapes {answer}."
-    if isinstance(answer, list) and isinstance(expected, list):
-        if len(answer) != len(expected):
-            if len(expected) == 5 and len(answer) == 3:
-                return (
-                    f"expected 5 shapes {expected}; got 3. Bidirectional with return_state=True "
-                    "returns the output, then h and c of the forward layer, then h and c of the "
-                    "backward layer."
-                )
-            return f"expected a list of {len(expected)} shapes {expected}; got {len(answer)}."
-        for position, (got, want) in enumerate(zip(answer, expected, strict=True)):
-            if got != want:
-                return f"item {position} of the list: {_diagnose_single(got, want)}"
-    return _diagnose_single(answer, expected)  # type: ignore[arg-type]
-
-
-def _unreadable(answer: Any) -> str:
-    return (
-        "write a shape as a tuple of sizes, like (None, 10, 32), or a list of such tuples; "
-        f"got {describe_value(answer)}."
-    )
+    return explain(mistakes_for(checker, *question, **flags), got) or _diagnose(got, want)
 
 
 def check_shape(answer: Any, expected: Sequence[int | None] | list[Sequence[int | None]]) -> CheckResult:
@@ -240,9 +257,9 @@ def check_shape(answer: Any, expected: Sequence[int | None] | list[Sequence[int 
     -------
     CheckResult
         Truthy when ``answer`` is right; it displays as its one line, ``✓ Correct: ...`` or
-        ``✗ Not yet: ...`` with the likely mistake (missing or extra timesteps axis, axes in the
-        wrong order, width off by the Bidirectional factor 2, wrong number of arrays, ...).
-        Nothing is printed.
+        ``✗ Not yet: ...`` with the kind of mistake (missing or extra timesteps axis, axes in the
+        wrong order, width off by the Bidirectional factor 2, batch size fixed or open, wrong
+        number of arrays, ...) but not the right shape. Nothing is printed.
 
     Raises
     ------
@@ -255,20 +272,15 @@ def check_shape(answer: Any, expected: Sequence[int | None] | list[Sequence[int 
     --------
     >>> from lstm_course import check_shape
     >>> check_shape((None, 32), (None, 10, 32))
-    ✗ Not yet: (None, 32) has no timesteps axis; expected (None, 10, 32). Looks like you forgot return_sequences=True, which keeps one output per timestep.
+    ✗ Not yet: (None, 32) has no timesteps axis. Looks like you forgot return_sequences=True, which keeps one output per timestep.
+    >>> check_shape((7, 7, 7), (None, 32))
+    ✗ Not yet: expected a 2-D shape; got a 3-D shape (7, 7, 7).
     """  # noqa: E501
-    want = _expected_shapes(expected)
-    got = _answer_shapes(answer)
-    if got is None:
-        return _say(False, _unreadable(answer))
-    problem = _diagnose(got, want)
+    want = expected_for("check_shape", expected)
+    problem = _shape_verdict("check_shape", answer, want, expected)
     if problem is None:
-        return _say(True, f"the shape is {want}.")
-    return _say(False, problem)
-
-
-def _flag_text(name: str, value: Any) -> str:
-    return f"{name}={value!r}"
+        return _right(f"the shape is {shape_text(want)}.")
+    return _wrong(problem, shape_text(want))
 
 
 def check_output_shape(
@@ -298,8 +310,8 @@ def check_output_shape(
     Returns
     -------
     CheckResult
-        Truthy when ``answer`` is right; it displays as its one line, ``✓ Correct: ...`` or
-        ``✗ Not yet: ...`` with the likely mistake. Nothing is printed.
+        Truthy when ``answer`` is what ``lstm_output_shape`` predicts. A wrong answer's line names
+        the flag, or the width, behind it (see above), never the right shape.
 
     Raises
     ------
@@ -314,151 +326,23 @@ def check_output_shape(
     >>> check_output_shape((None, 10, 64), (None, 10, 8), 32, return_sequences=True,
     ...                    bidirectional=True)
     ✓ Correct: LSTM(32), return_sequences=True, bidirectional=True on (None, 10, 8) returns (None, 10, 64).
+    >>> check_output_shape((None, 8), (None, 10, 8), 32)
+    ✗ Not yet: the width of an LSTM's output is units (32), not the number of input features (8).
     """  # noqa: E501
-    allowed = ("return_sequences", "return_state", "bidirectional", "merge_mode")
-    unknown = sorted(set(flags) - set(allowed))
-    if unknown:
-        raise TypeError(
-            f"check_output_shape got unknown flag(s) {', '.join(unknown)}; "
-            f"expected some of {', '.join(allowed)}"
-        )
-    expected = lstm_output_shape(input_shape, units, **flags)
-    settings = {
-        "return_sequences": False,
-        "return_state": False,
-        "bidirectional": False,
-        "merge_mode": "concat",
-        **flags,
-    }
-    described = ", ".join(_flag_text(name, flags[name]) for name in allowed if name in flags)
+    want = expected_for("check_output_shape", input_shape, units, **flags)
+    problem = _shape_verdict("check_output_shape", answer, want, input_shape, units, **flags)
+    if problem is not None:
+        return _wrong(problem, shape_text(want))
+    described = ", ".join(
+        f"{name}={flags[name]!r}"
+        for name in ("return_sequences", "return_state", "bidirectional", "merge_mode")
+        if name in flags
+    )
     layer = f"LSTM({units})" + (f", {described}" if described else "")
-    got = _answer_shapes(answer)
-    if got is None:
-        return _say(False, _unreadable(answer))
-    if got == expected:
-        return _say(True, f"{layer} on {tuple(input_shape)} returns {expected}.")
-
-    for alternative, explanation in _alternatives(tuple(input_shape), units, settings, expected):
-        if got == alternative:
-            return _say(False, explanation)
-    return _say(False, _diagnose(got, expected) or "")
-
-
-def _alternatives(
-    input_shape: Shape, units: int, settings: dict[str, Any], expected: Any
-) -> list[tuple[Any, str]]:
-    """Shapes a student might give by mistake, each with what the mistake is."""
-    _, timesteps, features = input_shape
-    candidates: list[tuple[Callable[[], Any], str]] = []
-
-    def predict(changes: dict[str, Any], width: int = units) -> Callable[[], Any]:
-        return lambda: lstm_output_shape(input_shape, width, **{**settings, **changes})
-
-    sequences = settings["return_sequences"]
-    if sequences:
-        candidates.append(
-            (
-                predict({"return_sequences": False}),
-                f"that is only the last step. Looks like you forgot return_sequences=True, which "
-                f"keeps every step: {expected}.",
-            )
-        )
-    else:
-        candidates.append(
-            (
-                predict({"return_sequences": True}),
-                f"that is the shape with return_sequences=True. Without it the LSTM returns only "
-                f"its last step: {expected}.",
-            )
-        )
-    if settings["bidirectional"]:
-        mode = settings["merge_mode"]
-        candidates.append(
-            (
-                predict({"bidirectional": False}),
-                f"that is a single LSTM. Bidirectional with merge_mode={mode!r} gives {expected}"
-                + (": concat joins both directions, so the width is 2 * units." if mode == "concat" else "."),
-            )
-        )
-        for other in MERGE_MODES:
-            if other != mode:
-                explanation = {
-                    "concat": "concat joins the two directions side by side (width 2 * units)",
-                    "sum": "sum adds the two directions element by element (width units)",
-                    "mul": "mul multiplies the two directions element by element (width units)",
-                    "ave": "ave averages the two directions (width units)",
-                    None: "None returns the two directions separately, as two arrays",
-                }[mode]
-                candidates.append(
-                    (
-                        predict({"merge_mode": other}),
-                        f"that is the shape for merge_mode={other!r}. With merge_mode={mode!r}: "
-                        f"{explanation}, so {expected}.",
-                    )
-                )
-    else:
-        candidates.append(
-            (
-                predict({"bidirectional": True}),
-                f"that is the shape of Bidirectional(LSTM({units})). A single LSTM's width is "
-                f"units: {expected}.",
-            )
-        )
-    if settings["return_state"]:
-        count = len(expected) - (2 if settings["bidirectional"] else 1) * 2
-        candidates.append(
-            (
-                predict({"return_state": False}),
-                f"with return_state=True the layer returns a list: the output{'s' * (count > 1)} "
-                f"then the final states, {expected}.",
-            )
-        )
-    else:
-        candidates.append(
-            (
-                predict({"return_state": True}),
-                f"without return_state=True the layer returns no states, only {expected}.",
-            )
-        )
-    if features != units:
-        candidates.append(
-            (
-                predict({}, width=features),  # type: ignore[arg-type]
-                f"the width of an LSTM's output is units ({units}), not the number of input "
-                f"features ({features}): {expected}.",
-            )
-        )
-    if timesteps is not None and timesteps not in (units, features):
-        candidates.append(
-            (
-                predict({}, width=timesteps),
-                f"the width of an LSTM's output is units ({units}); {timesteps} is the number of "
-                f"timesteps: {expected}.",
-            )
-        )
-    return [(make(), text) for make, text in candidates]
+    return _right(f"{layer} on {tuple(input_shape)} returns {shape_text(want)}.")
 
 
 # ------------------------------------------------------------------------------- parameter counts
-
-_KINDS = ("lstm", "gru", "simple_rnn")
-_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
-_GATES = {"lstm": 4, "gru": 3, "simple_rnn": 1}
-_FORMULAS = {
-    "lstm": "4 * (units * (input_dim + units) + units)",
-    "gru": "3 * (units * (input_dim + units) + 2 * units)",
-    "gru-reset-before": "3 * (units * (input_dim + units) + units)",
-    "simple_rnn": "units * (input_dim + units) + units",
-}
-
-
-def _answer_count(answer: Any) -> int | None:
-    if is_int(answer):
-        return int(answer)
-    if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
-        if float(answer).is_integer():
-            return int(answer)
-    return None
 
 
 def check_param_count(
@@ -473,9 +357,10 @@ def check_param_count(
     """Check a count of trainable parameters and explain a wrong one.
 
     The mistakes recognised: biases left out, one bias vector instead of one per gate, the gate
-    factor forgotten (one gate's worth), the recurrent or the input weights left out,
-    ``input_dim`` and ``units`` swapped, the wrong number of gates, the Bidirectional factor 2
-    forgotten or added, and, for a GRU, the ``reset_after`` variant.
+    factor forgotten (one gate's worth), a gate too few, the recurrent or the input weights left
+    out, ``input_dim`` and ``units`` swapped, another layer kind's count, the Bidirectional factor
+    2 forgotten or added, and, for a GRU, the ``reset_after`` variant. Another wrong count is told
+    the formula to use, not the count.
 
     Parameters
     ----------
@@ -495,8 +380,8 @@ def check_param_count(
     Returns
     -------
     CheckResult
-        Truthy when ``answer`` is right; it displays as its one line, ``✓ Correct: ...`` or
-        ``✗ Not yet: ...`` with the likely mistake. Nothing is printed.
+        Truthy when ``answer`` is what Keras' ``layer.count_params()`` returns. A wrong count's line
+        names its likely mistake, or else the formula to use, never the right count.
 
     Raises
     ------
@@ -512,137 +397,40 @@ def check_param_count(
     ✓ Correct: LSTM(64) on 2 features has 17,152 parameters.
     >>> check_param_count(16896, input_dim=2, units=64)
     ✗ Not yet: you left out the biases: each of the 4 gates also has a bias vector of 64.
+    >>> check_param_count(123, input_dim=2, units=64)
+    ✗ Not yet: that is not the count of LSTM(64) on 2 features; count 4 * (units * (input_dim + units) + units) parameters.
     """  # noqa: E501
-    kind = choice(kind, "kind", _KINDS)
-    input_dim = positive_int(input_dim, "input_dim")
-    units = positive_int(units, "units")
-    bidirectional = flag(bidirectional, "bidirectional")
-    reset_after = flag(reset_after, "reset_after")
-
-    if kind == "lstm":
-        correct = lstm_param_count(input_dim, units, bidirectional=bidirectional)
-    elif kind == "gru":
-        correct = gru_param_count(input_dim, units, reset_after=reset_after, bidirectional=bidirectional)
-    else:
-        correct = simple_rnn_param_count(input_dim, units, bidirectional=bidirectional)
-
-    name = _NAMES[kind]
-    layer = f"Bidirectional({name}({units}))" if bidirectional else f"{name}({units})"
-    got = _answer_count(answer)
-    if got is None:
-        return _say(False, f"a parameter count is a whole number; got {describe_value(answer)}.")
+    question = {"bidirectional": bidirectional, "reset_after": reset_after}
+    correct = expected_for("check_param_count", input_dim, units, kind, **question)
+    layer, input_dim, units = KINDS[kind], int(input_dim), int(units)  # valid: expected_for checked them
+    name = f"{layer.class_name}({units})"
+    name = f"Bidirectional({name})" if bidirectional else name
+    got = canonical("check_param_count", answer)
     if got == correct:
-        return _say(True, f"{layer} on {input_dim} features has {correct:,} parameters.")
-
-    for count, explanation in _count_mistakes(kind, input_dim, units, bidirectional, reset_after):
-        if count == got and count != correct:
-            return _say(False, f"{explanation}.")
-    formula = _FORMULAS["gru-reset-before" if kind == "gru" and not reset_after else kind]
-    factor = "2 * (" + formula + ")" if bidirectional else formula
-    return _say(
-        False,
-        f"{got:,} is not the count of {layer} on {input_dim} features; count {factor} parameters.",
-    )
-
-
-def _count_mistakes(
-    kind: str, n: int, u: int, bidirectional: bool, reset_after: bool
-) -> list[tuple[int, str]]:
-    """Wrong counts a student might give, each with what the mistake is (the first match wins)."""
-    gates = _GATES[kind]
-    biases = 2 if kind == "gru" and reset_after else 1
-    directions = 2 if bidirectional else 1
-    name = _NAMES[kind]
-    article = "an" if kind == "lstm" else "a"
-    gate_names = {"lstm": " (i, f, c, o)", "gru": " (z, r, h)", "simple_rnn": ""}[kind]
-
-    def count(
-        gates: int = gates,
-        biases: int = biases,
-        n: int = n,
-        u: int = u,
-        input_weights: int = 1,
-        recurrent_weights: int = 1,
-        directions: int = directions,
-    ) -> int:
-        per_gate = u * (n * input_weights + u * recurrent_weights) + biases * u
-        return directions * gates * per_gate
-
-    each = f"each of the {gates} gates also has" if gates > 1 else "the layer also has"
-    vectors = "two bias vectors" if biases == 2 else "a bias vector"
-    per_gate = " per gate" if gates > 1 else ""
-    mistakes = [(count(biases=0), f"you left out the biases: {each} {vectors} of {u}")]
-    if gates * biases > 1:
-        mistakes.append(
-            (
-                directions * (gates * u * (n + u) + u),
-                f"you counted one bias vector of {u}, but {article} {name} has {gates * biases} of them, "
-                f"{'two per gate' if biases == 2 else 'one per gate'}",
-            )
-        )
-    if kind == "gru":
-        mistakes.append(
-            (
-                count(biases=1 if reset_after else 2),
-                f"that is the count for reset_after={not reset_after}; "
-                + (
-                    "Keras 3's GRU defaults to reset_after=True, which has two bias vectors per gate"
-                    if reset_after
-                    else "with reset_after=False each gate has one bias vector"
-                ),
-            )
-        )
-    if bidirectional:
-        mistakes.append(
-            (
-                count(directions=1),
-                f"that is one direction; Bidirectional holds two {name} layers, a forward and a "
-                "backward one, so twice as many",
-            )
-        )
+        return _right(f"{name} on {input_dim} features has {correct:,} parameters.")
+    if got is None:
+        problem = f"a parameter count is a whole number; got {describe_value(answer)}."
     else:
-        mistakes.append(
-            (
-                count(directions=2),
-                f"that counts two directions; a plain {name} has one (only Bidirectional doubles the count)",
-            )
+        formula = layer.formula(reset_after=reset_after, bidirectional=bidirectional)
+        problem = explain(mistakes_for("check_param_count", input_dim, units, kind, **question), got) or (
+            f"that is not the count of {name} on {input_dim} features; count {formula} parameters."
         )
-    if gates > 1:
-        mistakes.append(
-            (
-                count(gates=1),
-                f"that is one gate's worth: {article} {name} has {gates} gates{gate_names}, each "
-                "with its own weights and biases",
-            )
-        )
-    mistakes += [
-        (
-            count(recurrent_weights=0),
-            f"you left out the recurrent weights: the layer also reads the previous h through a "
-            f"({u}, {u}) matrix{per_gate}",
-        ),
-        (
-            count(input_weights=0),
-            f"you left out the input weights: the layer reads the input through a ({n}, {u}) "
-            f"matrix{per_gate}",
-        ),
-        (
-            count(n=u, u=n),
-            "input_dim and units look swapped: the input weights are (input_dim, units) = "
-            f"({n}, {u}){per_gate} and the recurrent weights (units, units) = ({u}, {u})",
-        ),
-    ]
-    if kind == "lstm":
-        mistakes.append(
-            (count(gates=3), "that has 3 gates; an LSTM has 4 (i, f, c, o), each with its weights")
-        )
-        mistakes.append((count(gates=3, biases=2), "that is a GRU's count; an LSTM has 4 gates (i, f, c, o)"))
-    if kind == "gru":
-        mistakes.append((count(gates=4, biases=1), "that is an LSTM's count; a GRU has 3 gates (z, r, h)"))
-    return mistakes
+    return _wrong(problem, f"{correct:,}")
 
 
 # --------------------------------------------------------------------------------- values and arrays
+
+
+def _numbers_text(arrays: list[np.ndarray]) -> str:
+    """The expected numbers for a hint, rounded, on one line (a long array is summarised)."""
+    texts = [
+        np.array2string(array, precision=4, separator=", ", threshold=24)
+        if array.ndim
+        else f"{array.item():.4g}"
+        for array in arrays
+    ]
+    text = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+    return " ".join(text.split())
 
 
 def _as_numbers(value: Any) -> np.ndarray | None:
@@ -718,32 +506,33 @@ def check_close(answer: Any, expected: Any, *, atol: float = 1e-5) -> CheckResul
                 f"{where} must be numbers (an array, a tensor or a number); got {describe_value(item)}"
             )
         targets.append(array)
+    hint = _numbers_text(targets)
     if answer is None:
-        return _say(False, "there is no answer yet (it is None): compute it, then run the check again.")
+        return _wrong("there is no answer yet (it is None): compute it, then run the check again.", hint)
     given = _pieces(answer) if len(targets) > 1 else [answer]
     if len(given) != len(targets):
-        return _say(False, f"expected a list of {len(targets)} results; got {describe_value(answer)}.")
+        return _wrong(f"expected a list of {len(targets)} results; got {describe_value(answer)}.", hint)
     for position, (item, target) in enumerate(zip(given, targets, strict=True)):
         where = f"item {position} of the list: " if len(targets) > 1 else ""
         got = _as_numbers(item)
         if got is None:
-            return _say(False, f"{where}expected numbers; got {describe_value(item)}.")
+            return _wrong(f"{where}expected numbers; got {describe_value(item)}.", hint)
         if target.ndim and got.shape != target.shape:
-            return _say(
-                False,
+            return _wrong(
                 f"{where}expected an array of shape {tuple(target.shape)}; got "
                 + (f"an array of shape {tuple(got.shape)}." if got.ndim else f"the number {got.item():g}."),
+                hint,
             )
         if not np.all(np.isfinite(got)):
-            return _say(False, f"{where}the answer holds NaN or infinite values.")
+            return _wrong(f"{where}the answer holds NaN or infinite values.", hint)
         difference = float(np.max(np.abs(got - target))) if got.size else 0.0
         if difference > atol:
             # A difference is shown only where it stands far above float noise; near atol, only the bound.
             size = f"up to {difference:.2g}" if difference >= 100 * atol else f"more than {atol:g}"
-            return _say(False, f"{where}the values differ from the expected ones by {size}.")
+            return _wrong(f"{where}the values differ from the expected ones by {size}.", hint)
     if not atol:
-        return _say(True, "the values are equal.")
-    return _say(True, f"the values match (every difference is below {atol:g}).")
+        return _right("the values are equal.")
+    return _right(f"the values match (every difference is below {atol:g}).")
 
 
 def check_value(answer: Any, expected: Any) -> CheckResult:
@@ -759,9 +548,10 @@ def check_value(answer: Any, expected: Any) -> CheckResult:
     Returns
     -------
     CheckResult
-        Truthy when ``answer == expected`` (a NumPy integer counts as an int, a tuple as a list);
-        otherwise the line says what kind of value was expected and what arrived. The line never
-        shows the expected value. Nothing is printed.
+        Truthy when ``answer`` equals ``expected`` and is of the same kind (a NumPy integer counts
+        as an int, a tuple as a list; ``1`` is not ``True``, nor ``18.0`` 18); otherwise the line
+        says what kind of value was expected and what arrived. The line never shows the expected
+        value. Nothing is printed.
 
     Raises
     ------
@@ -776,33 +566,19 @@ def check_value(answer: Any, expected: Any) -> CheckResult:
     >>> check_value([4, 5], [4, 5, 6])
     ✗ Not yet: expected a list of 3 items; got 2.
     """
-    plain = (bool, int, str, np.integer, np.bool_)
-    items = expected if isinstance(expected, (list, tuple)) else [expected]
-    if not all(isinstance(item, plain) for item in items):
-        raise TypeError(
-            f"expected must be an int, bool, str, or a list of them; got {describe_value(expected)}"
-        )
-
-    def normal(value: Any) -> Any:
-        if isinstance(value, (list, tuple)):
-            return [normal(item) for item in value]
-        if isinstance(value, np.bool_):
-            return bool(value)
-        if isinstance(value, np.integer):
-            return int(value)
-        return value
-
-    want, got = normal(expected), normal(answer)
+    want = expected_for("check_value", expected)
+    hint = describe_value(want)
     if answer is None:
-        return _say(False, "there is no answer yet (it is None): write it, then run the check again.")
+        return _wrong("there is no answer yet (it is None): write it, then run the check again.", hint)
+    got = canonical("check_value", answer)
+    if got is not None and same(got, want):
+        return _right(f"{describe_value(got)}.")
     if isinstance(want, list):
         if not isinstance(got, list):
-            return _say(False, f"expected a list of {len(want)} items; got {describe_value(answer)}.")
+            return _wrong(f"expected a list of {len(want)} items; got {describe_value(answer)}.", hint)
         if len(got) != len(want):
-            return _say(False, f"expected a list of {len(want)} items; got {len(got)}.")
+            return _wrong(f"expected a list of {len(want)} items; got {len(got)}.", hint)
     elif type(got) is not type(want):
         kind = {bool: "True or False", int: "a whole number", str: "a string"}[type(want)]
-        return _say(False, f"expected {kind}; got {describe_value(answer)}.")
-    if got == want:
-        return _say(True, f"{describe_value(got)}.")
-    return _say(False, f"{describe_value(answer)} is not the answer; look again at the question.")
+        return _wrong(f"expected {kind}; got {describe_value(answer)}.", hint)
+    return _wrong(f"{describe_value(answer)} is not the answer; look again at the question.", hint)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from lstm_course._validate import choice, describe_value, flag, positive_int, shape_tuple
+from lstm_course.kinds import KINDS, RECURRENT_KINDS
 
 __all__ = [
     "MERGE_MODES",
@@ -26,11 +27,6 @@ Shape = tuple[int | None, ...]
 
 #: The values ``keras.layers.Bidirectional`` accepts for ``merge_mode``.
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
-
-_KINDS = ("lstm", "gru", "simple_rnn", "dense")
-_CLASS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN", "dense": "Dense"}
-#: How many final states each recurrent layer returns per direction with ``return_state=True``.
-_STATES_PER_DIRECTION = {"lstm": 2, "gru": 1, "simple_rnn": 1}
 
 
 def _sequence_input_shape(input_shape: Any) -> tuple[int | None, int | None, int]:
@@ -180,7 +176,7 @@ def rnn_output_shape(
     """
     batch, timesteps, _ = _sequence_input_shape(input_shape)
     units = positive_int(units, "units")
-    kind = choice(kind, "kind", tuple(_STATES_PER_DIRECTION))
+    kind = choice(kind, "kind", RECURRENT_KINDS)
     return_sequences = flag(return_sequences, "return_sequences")
     return_state = flag(return_state, "return_state")
     bidirectional = flag(bidirectional, "bidirectional")
@@ -191,7 +187,7 @@ def rnn_output_shape(
     output: Shape = (batch, timesteps, width) if return_sequences else (batch, width)
     state: Shape = (batch, units)
     outputs = [output, output] if bidirectional and merge_mode is None else [output]
-    states = [state] * (_STATES_PER_DIRECTION[kind] * directions) if return_state else []
+    states = [state] * (KINDS[kind].states * directions) if return_state else []
     shapes = outputs + states
     return shapes[0] if len(shapes) == 1 else shapes
 
@@ -224,7 +220,7 @@ class LayerSpec:
 
     def __post_init__(self) -> None:
         positive_int(self.units, "units")
-        choice(self.kind, "kind", _KINDS)
+        choice(self.kind, "kind", tuple(KINDS))
         flag(self.return_sequences, "return_sequences")
         flag(self.bidirectional, "bidirectional")
         choice(self.merge_mode, "merge_mode", MERGE_MODES)
@@ -242,7 +238,7 @@ class LayerSpec:
     @property
     def name(self) -> str:
         """The Keras class name, e.g. ``"LSTM"`` or ``"Bidirectional(GRU)"``."""
-        name = _CLASS_NAMES[self.kind]
+        name = KINDS[self.kind].class_name
         return f"Bidirectional({name})" if self.bidirectional else name
 
 
@@ -335,12 +331,14 @@ def stack_output_shapes(
     return shapes
 
 
-def _param_count(input_dim: Any, units: Any, bidirectional: Any, gates: int, biases_per_gate: int) -> int:
-    input_dim = positive_int(input_dim, "input_dim")
-    units = positive_int(units, "units")
-    directions = 2 if flag(bidirectional, "bidirectional") else 1
-    per_direction = gates * (units * (input_dim + units) + biases_per_gate * units)
-    return directions * per_direction
+def _param_count(kind: str, input_dim: Any, units: Any, bidirectional: Any, reset_after: Any = True) -> int:
+    """The validated count of ``KINDS[kind]``: the three public counters differ only in ``kind``."""
+    return KINDS[kind].param_count(
+        positive_int(input_dim, "input_dim"),
+        positive_int(units, "units"),
+        reset_after=flag(reset_after, "reset_after"),
+        bidirectional=flag(bidirectional, "bidirectional"),
+    )
 
 
 def lstm_param_count(input_dim: int, units: int, *, bidirectional: bool = False) -> int:
@@ -378,7 +376,7 @@ def lstm_param_count(input_dim: int, units: int, *, bidirectional: bool = False)
     >>> lstm_param_count(10, 64, bidirectional=True)
     38400
     """
-    return _param_count(input_dim, units, bidirectional, gates=4, biases_per_gate=1)
+    return _param_count("lstm", input_dim, units, bidirectional)
 
 
 def gru_param_count(
@@ -419,8 +417,7 @@ def gru_param_count(
     >>> gru_param_count(64, 256)
     247296
     """
-    biases = 2 if flag(reset_after, "reset_after") else 1
-    return _param_count(input_dim, units, bidirectional, gates=3, biases_per_gate=biases)
+    return _param_count("gru", input_dim, units, bidirectional, reset_after)
 
 
 def simple_rnn_param_count(input_dim: int, units: int, *, bidirectional: bool = False) -> int:
@@ -453,4 +450,4 @@ def simple_rnn_param_count(input_dim: int, units: int, *, bidirectional: bool = 
     >>> simple_rnn_param_count(256, 128)
     49280
     """
-    return _param_count(input_dim, units, bidirectional, gates=1, biases_per_gate=1)
+    return _param_count("simple_rnn", input_dim, units, bidirectional)

@@ -18,6 +18,7 @@ from lstm_course import (
     simple_rnn_param_count,
     stack_output_shapes,
 )
+from lstm_course.kinds import KINDS, RECURRENT_KINDS, weight_count
 
 # Bidirectional=False, or True with each merge mode.
 WRAPPINGS = [(False, "concat")] + [(True, mode) for mode in MERGE_MODES]
@@ -464,3 +465,61 @@ def test_rnn_output_shape_validates_shape_and_units_like_lstm_output_shape():
         rnn_output_shape((None, 8), 4, kind="simple_rnn")
     with pytest.raises(ValueError, match=r"units must be a positive integer; got 0"):
         rnn_output_shape((None, 10, 8), 0, kind="gru")
+
+
+# ------------------------------------------------------------------- the one table of layer kinds
+
+KERAS_CLASSES = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "simple_rnn": keras.layers.SimpleRNN}
+
+
+def test_the_table_lists_the_recurrent_kinds_first_and_names_their_keras_classes():
+    assert tuple(KINDS) == ("lstm", "gru", "simple_rnn", "dense")
+    assert RECURRENT_KINDS == ("lstm", "gru", "simple_rnn")
+    for key, kind in KINDS.items():
+        assert kind.key == key
+        assert getattr(keras.layers, kind.class_name).__name__ == kind.class_name
+    assert [LayerSpec(3, kind=key).name for key in KINDS] == ["LSTM", "GRU", "SimpleRNN", "Dense"]
+    assert [kind.article for kind in KINDS.values()] == ["an", "a", "a", "a"]
+
+
+# Every kind with both values of reset_after (which only a GRU reads), and Bidirectional but for Dense.
+TABLE_GRID = [
+    (key, reset_after, bidirectional)
+    for key, reset_after, bidirectional in itertools.product(KINDS, [True, False], [False, True])
+    if KINDS[key].recurrent or not bidirectional
+]
+
+
+@pytest.mark.parametrize(("key", "reset_after", "bidirectional"), TABLE_GRID)
+def test_the_tables_formula_text_and_count_are_what_keras_counts(key, reset_after, bidirectional):
+    kind = KINDS[key]
+    for input_dim, units in [(1, 1), (3, 5), (7, 2)]:
+        if kind.recurrent:
+            options = {"reset_after": reset_after} if kind.has_reset_after else {}
+            layer = KERAS_CLASSES[key](units, **options)
+            layer = keras.layers.Bidirectional(layer) if bidirectional else layer
+            layer(keras.Input(shape=(None, input_dim)))
+        else:
+            layer = keras.layers.Dense(units)
+            layer(keras.Input(shape=(input_dim,)))
+        count = kind.param_count(input_dim, units, reset_after=reset_after, bidirectional=bidirectional)
+        formula = kind.formula(reset_after=reset_after, bidirectional=bidirectional)
+        assert count == layer.count_params()
+        assert eval(formula, {"input_dim": input_dim, "units": units}) == count, formula
+        assert weight_count(input_dim, units, gates=kind.gates, biases=0, recurrent_weights=0) < count
+
+
+@pytest.mark.parametrize("key", RECURRENT_KINDS)
+def test_the_tables_states_per_direction_are_what_keras_returns(key):
+    layer = KERAS_CLASSES[key](3, return_state=True)
+    outputs = layer(np.zeros((2, 4, 5), dtype="float32"))
+    assert len(outputs) == 1 + KINDS[key].states
+    assert KINDS["dense"].states == 0
+
+
+def test_the_param_counters_are_the_tables_counts():
+    assert lstm_param_count(3, 5) == KINDS["lstm"].param_count(3, 5)
+    assert gru_param_count(3, 5, reset_after=False) == KINDS["gru"].param_count(3, 5, reset_after=False)
+    assert simple_rnn_param_count(3, 5, bidirectional=True) == KINDS["simple_rnn"].param_count(
+        3, 5, bidirectional=True
+    )
