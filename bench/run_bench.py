@@ -5,7 +5,9 @@
     matplotlib after TensorFlow;
 (b) each notebook's nbval time (one sequential nbval run, per-notebook totals from its JUnit report);
 (c) the whole nbval suite as `make nbval` runs it (the Makefile's NBVAL command, WORKERS workers);
-(d) the book build, cold (its build folders removed) and warm (run again at once).
+(d) the book build, cold (its build folders removed) and warm (run again at once);
+(e) grading: chapter 5 submissions graded per minute with 1 job and with WORKERS jobs (goal: >= 20 a minute on
+    2 cores), and what a submission whose kernel dies at once costs (goal: <= 5 s).
 
 It prints a table and, as its last line, ratio_to_floor=X.XX with X = (c) / (notebooks x floor / workers): how
 far the suite is from the least it could cost if every kernel did nothing but import TensorFlow.
@@ -147,6 +149,45 @@ def book_builds() -> tuple[float, float]:
     return cold, warm
 
 
+def grading(workers: int, count: int = 8) -> tuple[float, float, float, str]:
+    """(e): per-minute throughput with 1 and ``workers`` jobs, the seconds of a dead kernel, the sandbox."""
+    import nbformat
+
+    from coursework.keys import chapter_key
+    from coursework.sandbox import choose_sandbox
+    from coursework.solutions import STUB_TAG, student_notebook
+
+    chapter = ROOT / "chapters" / "05_stacking.ipynb"
+    chapter_key(chapter)  # the key is computed once per chapter, before any job: not part of the rate
+    source = nbformat.read(chapter, as_version=4)
+    solutions = {cell.id: cell.source for cell in source.cells}
+    answered = student_notebook(source, chapter.name)
+    for cell in answered.cells:
+        if STUB_TAG in cell.metadata.get("tags", []):
+            cell.source = solutions[cell.id]
+    rates = []
+    with tempfile.TemporaryDirectory() as folder:
+        for jobs in (1, workers):
+            submissions = Path(folder) / f"jobs{jobs}"
+            submissions.mkdir()
+            for number in range(count):
+                nbformat.write(answered, submissions / f"student{number:02}.ipynb")
+            seconds = run(
+                [sys.executable, "-m", "coursework.grade", "run", str(submissions), "--jobs", str(jobs)],
+                f"grading {count} submissions, {jobs} job(s)",
+            )
+            rates.append(60 * count / seconds)
+        dead = Path(folder) / "dead"
+        dead.mkdir()
+        exits = student_notebook(source, chapter.name)
+        exits.cells.insert(0, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+        nbformat.write(exits, dead / "exits.ipynb")
+        dead_seconds = run(
+            [sys.executable, "-m", "coursework.grade", "run", str(dead), "--jobs", "1"], "a dead kernel"
+        )
+    return rates[0], rates[1], dead_seconds, choose_sandbox()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="nbval workers, as the Makefile's WORKERS")
@@ -171,6 +212,8 @@ def main() -> None:
     )
     print("nbval suite measured", flush=True)
     cold, warm = book_builds()
+    one_job, many_jobs, dead, sandbox = grading(args.workers)
+    print("grading measured", flush=True)
     load_after = os.getloadavg()
 
     n = len(NOTEBOOKS)
@@ -209,6 +252,9 @@ def main() -> None:
         ),
         ("(d) make book, cold", cold, ""),
         ("(d) make book, warm", warm, "goal < 10 s"),
+        ("(e) submissions graded a minute, 1 job", one_job, f"chapter 5, sandbox {sandbox}"),
+        (f"(e) submissions graded a minute, {args.workers} jobs", many_jobs, "goal >= 20 on 2 cores"),
+        ("(e) a submission whose kernel dies at once", dead, "whole run; goal <= 5 s for the job"),
     ]
     print()
     print(f"| {'measure':<46} | {'seconds':>7} | note |")

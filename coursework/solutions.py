@@ -15,12 +15,15 @@ fences, not at cell boundaries.
 Every solution holds exactly one *check cell*: a code cell tagged ``exercise-check`` whose last
 statement calls an ``lstm_course`` checker (``check_...(...)``). The check computes what it expects
 from the question (``check_output_shape(answer, (4, 9, 3), 16, ...)``, ``check_close(first_three,
-every_step[:, 2, :])``) and never writes the answer out, so it can be shown to students.
+every_step[:, 2, :])``) and never writes the answer out; its first argument is the learner's answer
+(``coursework.course`` takes the call apart for the grader).
 
 In the student version every solution's prose is removed and every other solution code cell becomes
-a stub (``# YOUR CODE HERE`` and ``raise NotImplementedError``); the check cell is kept, so the
-student can check an answer, and the grader runs the instructor's copy of it. A stub assigns None to
-the names its check reads, so that the check runs (and says "not yet") before the exercise is done.
+a stub (``# YOUR CODE HERE`` and ``raise NotImplementedError``); the check cell becomes a student check
+(``lstm_course.answers.check_answer``) that compares the answer with fingerprints and computes nothing,
+so the student can check an answer without being able to read it. The grader does not run it. A stub
+assigns None to the names its check reads, so that the check runs (and says "not yet") before the
+exercise is done.
 """
 
 from __future__ import annotations
@@ -95,13 +98,33 @@ def _split_markdown(
     return "".join(kept), prose, inside
 
 
+def solution_cells(
+    nb: nbformat.NotebookNode, where: str = "notebook"
+) -> list[tuple[str | None, nbformat.NotebookNode, list[tuple[str, str]]]]:
+    """Every cell with the label of the solution it sits in (None outside), and its solution prose.
+
+    The prose is the (label, text) pieces of a markdown cell that lie inside solutions.
+    """
+    found = []
+    inside = None
+    for index, cell in enumerate(nb.cells):
+        prose: list[tuple[str, str]] = []
+        if cell.cell_type == "markdown":
+            before = inside
+            _, prose, inside = _split_markdown(cell.source, inside, f"{where}, cell {index}")
+            found.append((before, cell, prose))
+        else:
+            found.append((inside, cell, prose))
+    if inside is not None:
+        raise SolutionMarkupError(f"{where}: solution '{inside}' has no solution-end")
+    return found
+
+
 def find_solutions(nb: nbformat.NotebookNode, where: str = "notebook") -> list[Solution]:
     """Every solution in the notebook, in order, with its prose and code."""
     solutions: dict[str, Solution] = {}
-    inside = None
-    for index, cell in enumerate(nb.cells):
+    for inside, cell, prose in solution_cells(nb, where):
         if cell.cell_type == "markdown":
-            _, prose, inside = _split_markdown(cell.source, inside, f"{where}, cell {index}")
             for label, text in prose:
                 solutions.setdefault(label, Solution(label)).prose.append(text)
             for match in START.finditer(cell.source):
@@ -109,8 +132,6 @@ def find_solutions(nb: nbformat.NotebookNode, where: str = "notebook") -> list[S
         elif inside is not None and cell.cell_type == "code":
             target = solutions[inside].checks if CHECK_TAG in tags(cell) else solutions[inside].code
             target.append(cell.source)
-    if inside is not None:
-        raise SolutionMarkupError(f"{where}: solution '{inside}' has no solution-end")
     for solution in solutions.values():
         if len(solution.checks) != 1:
             raise SolutionMarkupError(
@@ -173,10 +194,14 @@ def _code_cell(source: str, tag: str, label: str) -> nbformat.NotebookNode:
     return cell
 
 
-def student_notebook(nb: nbformat.NotebookNode, where: str = "notebook") -> nbformat.NotebookNode:
-    """A copy of the notebook with every solution removed: prose dropped, code stubbed, checks kept.
+def student_notebook(
+    nb: nbformat.NotebookNode, where: str = "notebook", student_checks: dict[str, str] | None = None
+) -> nbformat.NotebookNode:
+    """A copy of the notebook with every solution removed: prose dropped, code stubbed.
 
-    Cells tagged ``instructor-only`` are left out too.
+    Each check cell becomes ``student_checks[label]`` (the student edition passes the checks made by
+    ``coursework.student``, which compare with fingerprints and compute nothing); without
+    ``student_checks`` the instructor's check is kept. Cells tagged ``instructor-only`` are left out too.
     """
     checks = {solution.label: solution.checks[0] for solution in find_solutions(nb, where)}
     out = copy.deepcopy(nb)
@@ -195,7 +220,8 @@ def student_notebook(nb: nbformat.NotebookNode, where: str = "notebook") -> nbfo
                 cells.append(new)
         elif inside is not None and cell.cell_type == "code":
             if CHECK_TAG in tags(cell):
-                new = _code_cell(cell.source, CHECK_TAG, inside)
+                source = cell.source if student_checks is None else student_checks[inside]
+                new = _code_cell(source, CHECK_TAG, inside)
             else:
                 needs = sorted(_used_names(checks[inside]) & _assigned_names(cell.source))
                 new = _code_cell(stub_source(inside, needs), STUB_TAG, inside)

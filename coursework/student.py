@@ -12,16 +12,20 @@ it wrote for the solutions' text (``coursework.leaks``) and exits 1 if any is fo
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import yaml
 
+from coursework.course import exercises_of
 from coursework.execute import ROOT, chapter_paths
+from coursework.keys import chapter_key
 from coursework.leaks import distinctive_fragments, find_leaks
 from coursework.solutions import student_notebook
 
@@ -31,14 +35,32 @@ INSTRUCTOR_PAGES = {"instructors"}
 JB_FLAGS = ["--builder", "html", "--warningiserror", "--nitpick", "--keep-going"]
 
 
+def student_checks(chapter: Path, nb: nbformat.NotebookNode) -> dict[str, str]:
+    """{label: the student check cell} for a chapter, keyed from its answer key (``coursework.keys``)."""
+    from lstm_course.answers import from_data, make_key
+
+    key = chapter_key(chapter)
+    checks = {}
+    for exercise in exercises_of(nb, chapter.name):
+        entry = key[exercise.label]
+        args = [from_data(item) for item in entry["args"]]
+        kwargs = {name: from_data(item) for name, item in entry["kwargs"].items()}
+        key_text = make_key(exercise.label, exercise.checker, args, kwargs)
+        checks[exercise.label] = exercise.student_check(key_text)
+    return checks
+
+
 def write_student_notebooks(target: Path, root: Path = ROOT) -> list[Path]:
     """Write the student version of every chapter into target; return the paths written."""
     target.mkdir(parents=True, exist_ok=True)
+    chapters = chapter_paths(root)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the keys run the chapters
+        list(pool.map(chapter_key, chapters))
     written = []
-    for chapter in chapter_paths(root):
+    for chapter in chapters:
         nb = nbformat.read(chapter, as_version=4)
         out = target / chapter.name
-        nbformat.write(student_notebook(nb, chapter.name), out)
+        nbformat.write(student_notebook(nb, chapter.name, student_checks(chapter, nb)), out)
         written.append(out)
     return written
 

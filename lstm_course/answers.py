@@ -67,7 +67,11 @@ def _shape_of(value: Any) -> tuple[int | None, ...] | None:
         sizes = tuple(value)
     except TypeError:
         return None
-    if all(size is None or (isinstance(size, numbers.Integral) and not isinstance(size, bool)) for size in sizes):
+
+    def is_size(size: Any) -> bool:
+        return size is None or (isinstance(size, numbers.Integral) and not isinstance(size, bool))
+
+    if all(is_size(size) for size in sizes):
         return tuple(None if size is None else int(size) for size in sizes)
     return None
 
@@ -76,7 +80,7 @@ def _array_data(array: np.ndarray) -> Any:
     if array.dtype == object or array.dtype.kind not in "biuf":
         return {"unreadable": f"an array of dtype {array.dtype}"}
     if array.size > MAX_NUMBERS:
-        return {"unreadable": f"an array of {array.size:,} numbers (more than the {MAX_NUMBERS:,} an answer may hold)"}
+        return {"unreadable": f"an array of {array.size:,} numbers (an answer holds {MAX_NUMBERS:,} at most)"}
     return {"array": array.tolist(), "dtype": str(array.dtype), "shape": list(array.shape)}
 
 
@@ -212,7 +216,7 @@ def _projection(label: str, index: int, size: int) -> np.ndarray:
     return vectors[:, :size] / math.sqrt(max(size, 1))
 
 
-def _cells(label: str, index: int, values: np.ndarray, offsets: list[float], widths: list[float]) -> list[int]:
+def _cells(label: str, index: int, values: np.ndarray, offsets: list[float], widths: list[float]) -> list:
     projected = _projection(label, index, values.size) @ values.reshape(-1)
     return [math.floor((p + o) / w) for p, o, w in zip(projected.tolist(), offsets, widths, strict=True)]
 
@@ -253,6 +257,7 @@ def make_key(label: str, checker: str, args: list[Any], kwargs: dict[str, Any]) 
         expected = mistakes.expected_for(checker, *args, **kwargs)
         key["digest"] = _digest(label, expected)
         key["form"] = _form(expected)
+        key["open"] = _open_axes(expected)
         key["mistakes"] = [
             [_digest(label, value), text]
             for value, text in mistakes.mistakes_for(checker, *args, **kwargs)
@@ -271,8 +276,19 @@ def _form(canonical: Any) -> Any:
     if isinstance(canonical, str):
         return "str"
     if isinstance(canonical, list):
-        return [_form(item) for item in canonical] if any(isinstance(i, list) for i in canonical) else len(canonical)
+        if any(isinstance(item, list) for item in canonical):
+            return [_form(item) for item in canonical]
+        return len(canonical)
     return "other"
+
+
+def _open_axes(canonical: Any) -> Any:
+    """Where a shape, or each shape of a list, has None (a size left open); None for other answers."""
+    if not isinstance(canonical, list) or not canonical:
+        return None
+    if all(isinstance(item, list) for item in canonical):
+        return [[i for i, size in enumerate(item) if size is None] for item in canonical]
+    return [i for i, size in enumerate(canonical) if size is None]
 
 
 _RIGHT = "✓ Correct: "
@@ -298,27 +314,50 @@ def _read_key(key: Any) -> dict[str, Any]:
         raise ValueError("key is damaged: rebuild the student edition (make student)") from None
 
 
-def _form_problem(form: Any, canonical: Any) -> str | None:
-    """What is wrong with the answer's form (kind, length, rank), or None if the form is right."""
+def _shape_text(canonical: Any) -> str:
+    if canonical and isinstance(canonical[0], list):
+        return "[" + ", ".join(str(tuple(item)) for item in canonical) + "]"
+    return str(tuple(canonical))
+
+
+def _rank_problem(want: int, got: int, where: str = "") -> str:
+    if got == want + 1:
+        return (
+            f"{where}a {got}-D shape has one axis too many: is it a sequence (batch, timesteps, ...) "
+            "where the layer returns only its last step?"
+        )
+    if got == want - 1:
+        return (
+            f"{where}a {got}-D shape has one axis too few: is an axis missing, the batch axis or the "
+            "timesteps axis that return_sequences=True keeps?"
+        )
+    return f"{where}the answer needs a {want}-D shape; got a {got}-D one."
+
+
+def _form_problem(checker: str, form: Any, canonical: Any) -> str | None:
+    """What is wrong with the answer's form (kind, list length, rank), or None if the form is right."""
     got = _form(canonical)
     if got == form:
         return None
     if isinstance(form, str):
         return f"expected {_KINDS.get(form, 'another kind of answer')}; got {describe_value(canonical)}."
+    shapes = checker in ("check_shape", "check_output_shape")
+    if not shapes:
+        if isinstance(form, int) and isinstance(got, int):
+            return f"expected a list of {form} items; got {got}."
+        return f"expected another kind of answer; got {describe_value(canonical)}."
     if isinstance(form, list) and not isinstance(got, list):
-        return f"expected a list of {len(form)} shapes; got one shape."
+        return f"expected a list of {len(form)} shapes, one per tensor returned; got one shape."
     if isinstance(got, list) and not isinstance(form, list):
         return f"expected one shape; got a list of {len(got)}."
     if isinstance(form, list):
         if len(form) != len(got):
-            return f"expected a list of {len(form)} shapes; got {len(got)}."
+            return f"expected a list of {len(form)} shapes, one per tensor returned; got {len(got)}."
         for position, (want, have) in enumerate(zip(form, got, strict=True)):
             if want != have:
-                return f"item {position} of the list: expected a {want}-D shape; got a {have}-D shape."
+                return _rank_problem(want, have, f"item {position} of the list: ")
         return None
-    if isinstance(form, int) and isinstance(got, int):
-        return f"expected a {form}-D shape (or a list of {form} items); got {got}."
-    return f"expected another kind of answer; got {describe_value(canonical)}."
+    return _rank_problem(form, got)
 
 
 def check_answer(answer: Any, key: str) -> Any:
@@ -335,17 +374,33 @@ def check_answer(answer: Any, key: str) -> Any:
         return _check_close_key(answer, label, spec["close"])
     canonical = mistakes.canonical(checker, answer)
     if canonical is None:
-        return _say(False, f"this is not the kind of answer the question asks for; got {describe_value(answer)}.")
+        if answer is None:
+            return _say(False, "there is no answer yet (it is None): write it, then run the check again.")
+        return _say(False, f"not the kind of answer the question asks for; got {describe_value(answer)}.")
+    shapes = checker in ("check_shape", "check_output_shape")
+    shown = _shape_text(canonical) if shapes else repr(canonical)
     digest = _digest(label, canonical)
     if digest == spec["digest"]:
-        return _say(True, f"{describe_value(answer)} matches the answer key.")
+        return _say(True, f"{shown} matches the answer key.")
     for wrong, text in spec["mistakes"]:
         if digest == wrong:
             return _say(False, text if text.endswith(".") else text + ".")
-    problem = _form_problem(spec["form"], canonical)
+    problem = _form_problem(checker, spec["form"], canonical)
     if problem is not None:
         return _say(False, problem)
-    return _say(False, f"{describe_value(answer)} is not the answer; look again at the question.")
+    if shapes and spec.get("open") is not None and _open_axes(canonical) != spec["open"]:
+        return _say(
+            False,
+            f"{shown}: a size the question leaves open is None, and a size it fixes is a number; one of "
+            "your axes is the other way round (is the batch size known here?).",
+        )
+    if shapes:
+        return _say(
+            False,
+            f"{shown} has the right number of axes, but not the right sizes: check each axis in turn "
+            "(batch, then timesteps, then width) against the question.",
+        )
+    return _say(False, f"{shown} is not the answer; look again at the question.")
 
 
 def _check_close_key(answer: Any, label: str, spec: dict[str, Any]) -> Any:
@@ -360,11 +415,10 @@ def _check_close_key(answer: Any, label: str, spec: dict[str, Any]) -> Any:
         values = _numbers(item)
         if values is None:
             return _say(False, f"{where}expected numbers; got {describe_value(item)}.")
-        if shape and values.shape != shape:
+        if values.shape != shape:
             return _say(False, f"{where}expected an array of shape {shape}; got one of shape {values.shape}.")
         if not np.all(np.isfinite(values)):
             return _say(False, f"{where}the answer holds NaN or infinite values.")
-        values = np.broadcast_to(values, shape) if not shape else values
         cells = _cells(label, index, values, spec["offsets"][index], spec["widths"][index])
         if _digest(label, cells) != spec["digests"][index]:
             return _say(False, f"{where}the values are not the expected ones.")

@@ -11,13 +11,17 @@ import subprocess
 import sys
 
 import nbformat
+import numpy as np
 import pytest
 from notebooks import ROOT, notebook_paths, read
 
 from coursework import student
+from coursework.course import exercises_of
 from coursework.execute import execute_in_kernel_env, notebook_client
+from coursework.keys import chapter_key
 from coursework.leaks import distinctive_fragments, find_leaks
-from coursework.solutions import CHECK_TAG, STUB_TAG, SolutionMarkupError, find_solutions, student_notebook
+from coursework.solutions import CHECK_TAG, STUB_TAG, SolutionMarkupError, find_solutions
+from lstm_course.answers import KEY_PREFIX, check_answer, from_data
 
 CHAPTERS = [path for path in notebook_paths() if not path.name.startswith("00_")]
 
@@ -78,18 +82,141 @@ def test_the_edition_publishes_the_student_notebooks_in_every_form(edition):
     assert "(student edition)" in (edition / "html" / "chapters" / "00_introduction.html").read_text("utf-8")
 
 
-def test_every_stub_raises_and_every_kept_check_is_the_chapters_own():
+def test_every_stub_raises_and_every_check_is_a_student_check(edition):
     for path in CHAPTERS:
-        solutions = {s.label: s for s in find_solutions(read(path), path.name)}
-        cells = student_notebook(read(path), path.name).cells
+        exercises = {exercise.label: exercise for exercise in exercises_of(read(path), path.name)}
+        cells = read(edition / "notebooks" / path.name).cells
         stubs = [cell for cell in cells if STUB_TAG in cell.metadata.get("tags", [])]
         checks = [cell for cell in cells if CHECK_TAG in cell.metadata.get("tags", [])]
         assert stubs and all(cell.source.endswith("raise NotImplementedError") for cell in stubs)
         assert all(cell.source.startswith("# Exercise ex-") for cell in stubs)
-        assert {cell.metadata["exercise"]: cell.source for cell in checks} == {
-            label: solution.checks[0] for label, solution in solutions.items()
-        }
+        assert sorted(cell.metadata["exercise"] for cell in checks) == sorted(exercises)
         assert not any(cell.get("outputs") for cell in stubs + checks)
+
+
+def student_check_parts(source: str) -> tuple[str, str]:
+    """(the answer expression, the key) of a student check cell; AssertionError if it holds anything else."""
+    tree = ast.parse(source)
+    assert len(tree.body) == 2, f"a student check holds an import and one call; got:\n{source}"
+    imported, last = tree.body
+    assert isinstance(imported, ast.ImportFrom) and imported.module == "lstm_course.answers"
+    assert [alias.name for alias in imported.names] == ["check_answer"]
+    call = last.value
+    assert isinstance(last, ast.Expr) and isinstance(call, ast.Call) and call.func.id == "check_answer"
+    assert len(call.args) == 2 and not call.keywords
+    answer, key = call.args
+    assert isinstance(key, ast.Constant) and key.value.startswith(KEY_PREFIX)
+    return ast.get_source_segment(source, answer), key.value
+
+
+def test_no_student_check_computes_what_it_expects(edition):
+    """A student check is the instructor's answer expression and a key of fingerprints, nothing else."""
+    checked = 0
+    for path in CHAPTERS:
+        exercises = {exercise.label: exercise for exercise in exercises_of(read(path), path.name)}
+        for cell in read(edition / "notebooks" / path.name).cells:
+            if CHECK_TAG in cell.metadata.get("tags", []):
+                answer, _ = student_check_parts(cell.source)
+                assert answer == exercises[cell.metadata["exercise"]].answer
+                checked += 1
+    assert checked == sum(len(exercises_of(read(path), path.name)) for path in CHAPTERS)
+
+
+def test_the_student_check_parser_rejects_a_check_that_computes(edition):
+    with pytest.raises(AssertionError):
+        student_check_parts(
+            "from lstm_course.answers import check_answer\nx = probe()\ncheck_answer(answer, 'k')"
+        )
+    with pytest.raises(AssertionError):
+        student_check_parts("from lstm_course import check_shape\ncheck_shape(answer, expected=(None, 16))")
+
+
+def _wrong_answers(checker: str, right):
+    """Wrong answers of the right type: each size, count or value moved, axes added, dropped or swapped."""
+    if checker in ("check_shape", "check_output_shape"):
+        shapes = right if right and isinstance(right[0], list) else [right]
+        for index, shape in enumerate(shapes):
+            variants = [shape[:-1], [*shape, 7], shape[::-1]]
+            variants += [
+                [*shape[:axis], (size or 3) + 1, *shape[axis + 1 :]] for axis, size in enumerate(shape)
+            ]
+            variants += [
+                [*shape[:axis], None if size else 5, *shape[axis + 1 :]] for axis, size in enumerate(shape)
+            ]
+            for variant in variants:
+                if variant != shape:
+                    changed = [*shapes[:index], variant, *shapes[index + 1 :]]
+                    yield tuple(variant) if len(shapes) == 1 else [tuple(item) for item in changed]
+        if len(shapes) > 1:
+            yield [tuple(item) for item in shapes[:-1]]
+            yield tuple(shapes[0])
+    elif checker == "check_param_count":
+        yield from (right + 1, right - 1, 2 * right, right // 2, right + 32)
+    elif checker == "check_value":
+        if isinstance(right, bool):
+            yield not right
+        elif isinstance(right, int):
+            yield from (right + 1, right - 1, 0 if right else 1)
+        elif isinstance(right, list):
+            yield from (
+                right[:-1],
+                [*right, 0],
+                [item + 1 if isinstance(item, int) else item for item in right],
+            )
+    elif checker == "check_close":
+        yield from (np.asarray(piece) + 0.25 for piece in [right] if not isinstance(right, list))
+        if isinstance(right, list):
+            yield [np.asarray(piece) + 0.25 for piece in right]
+            yield [np.zeros_like(np.asarray(piece)) for piece in right]
+
+
+def _texts(checker: str, right) -> list[str]:
+    """How the right answer would read in a message (shapes as tuples, counts with and without commas)."""
+    if checker in ("check_shape", "check_output_shape"):
+        shapes = right if right and isinstance(right[0], list) else [right]
+        return [str(tuple(shape)) for shape in shapes if len(shape) > 1]
+    if checker == "check_param_count":
+        return [f"{right:,}", str(right)]
+    return []
+
+
+def test_every_student_check_passes_the_right_answer_and_never_shows_it_to_a_wrong_one(edition):
+    from lstm_course import mistakes
+
+    tried = 0
+    for path in CHAPTERS:
+        key = chapter_key(path)
+        for cell in read(edition / "notebooks" / path.name).cells:
+            if CHECK_TAG not in cell.metadata.get("tags", []):
+                continue
+            label = cell.metadata["exercise"]
+            _, key_text = student_check_parts(cell.source)
+            entry = key[label]
+            answer = from_data(entry["answer"])
+            assert check_answer(answer, key_text).passed, f"{path.name}, {label}: the right answer fails"
+            checker = entry["checker"]
+            if checker == "check_close":
+                right = answer
+                nudged = (
+                    [np.asarray(p) + 1e-7 for p in right]
+                    if isinstance(right, list)
+                    else np.asarray(right) + 1e-7
+                )
+                assert check_answer(nudged, key_text).passed, f"{label}: float noise fails the check"
+            else:
+                right = mistakes.canonical(checker, answer)
+            for wrong in _wrong_answers(checker, right):
+                result = check_answer(wrong, key_text)
+                assert not result.passed, f"{path.name}, {label}: the wrong answer {wrong!r} passes"
+                message = result.message
+                for own in (
+                    _texts(checker, mistakes.canonical(checker, wrong)) if checker != "check_close" else []
+                ):
+                    message = message.replace(own, "")  # a message may quote the student's own answer
+                for text in _texts(checker, right):
+                    assert text not in message, f"{label}: {wrong!r} is told the answer: {result.message}"
+                tried += 1
+    assert tried >= 200
 
 
 def _literal_answer(code: str):
@@ -164,8 +291,8 @@ def test_a_solution_without_exactly_one_check_cell_is_rejected():
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
-def test_student_notebook_runs_and_only_its_stubs_fail(path, tmp_path):
-    nb = student_notebook(read(path), path.name)
+def test_student_notebook_runs_and_only_its_stubs_fail(path, tmp_path, edition):
+    nb = read(edition / "notebooks" / path.name)
     shutil.copytree(ROOT / "chapters" / "images", tmp_path / "images")
     client = notebook_client(nb, tmp_path, timeout=300, allow_errors=True)
     execute_in_kernel_env(client)
