@@ -35,7 +35,6 @@ import csv
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -302,14 +301,23 @@ def submissions_in(folder: Path) -> list[Path]:
     return sorted(path for path in found if ".ipynb_checkpoints" not in path.parts)
 
 
-def run_jobs(paths: list[Path], folder: Path, out: Path, jobs: int, options: list[str]) -> None:
-    """Grade every path as an independent job (``python -m coursework.grade job``), ``jobs`` at a time."""
+def run_jobs(paths: list[Path], folder: Path, out: Path, jobs: int, options: dict[str, Any]) -> None:
+    """Grade every path as an independent job, ``jobs`` at a time, each writing its own result file.
+
+    The jobs are threads of this process (each waits on its own sandboxed kernel), which spares every
+    submission a Python start and the grader's imports; ``python -m coursework.grade job`` runs the same
+    job as a process of its own, for engines that start one per submission.
+    """
 
     def one(path: Path) -> None:
         print(f"grading {path.relative_to(folder)} ...", flush=True)
-        command = [sys.executable, "-m", "coursework.grade", "job", str(path), "--out", str(out)]
-        command += ["--student", student_of(path, folder), *options]
-        subprocess.run(command, cwd=ROOT, check=False)
+        try:
+            grade = grade_submission(path, student=student_of(path, folder), **options)
+        except Exception as error:  # noqa: BLE001 - one job's failure is its own result, not the run's
+            grade = Grade(
+                submission=path.name, student=student_of(path, folder), error=f"the grader failed: {error}"
+            )
+        write_result(grade, out)
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(one, paths))
@@ -370,16 +378,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "collect":
         return _collect(parser, args.results, args.csv, args.wide)
-    options = ["--timeout", str(args.timeout), "--sandbox", args.sandbox, "--memory-gb", str(args.memory_gb)]
-    options += ["--processes", str(args.processes), "--keys", str(args.keys)]
+    options = {
+        "timeout": args.timeout,
+        "sandbox": args.sandbox,
+        "keys": args.keys,
+        "memory_gb": args.memory_gb,
+        "processes": args.processes,
+    }
     if args.command == "job":
         if not args.notebook.is_file():
             parser.error(f"expected a submitted notebook; got {args.notebook}, which is not a file")
-        grade = grade_submission(
-            args.notebook, timeout=args.timeout, sandbox=args.sandbox, keys=args.keys,
-            memory_gb=args.memory_gb, processes=args.processes, student=args.student,
-        )  # fmt: skip
-        write_result(grade, args.out)
+        write_result(grade_submission(args.notebook, student=args.student, **options), args.out)
         return 0
     if not args.submissions.is_dir():
         parser.error(
