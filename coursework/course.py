@@ -1,24 +1,58 @@
-"""The course as data: its chapters and their exercises, read once, for the tools and the tests alike.
+"""The course as data, for the tools and the tests alike: one model, read one way.
 
-An exercise is the check cell of its solution (``coursework.solutions``): a last statement
-``check_x(<answer>, <question>...)`` whose first argument is the learner's result and whose other
-arguments compute what is expected. ``Exercise`` splits that call, so that the grader can evaluate the
-answer in the student's kernel and the rest in the instructor's, and compare the two in its own process.
+- where the course is and its chapters, in reading order (``ROOT``, ``chapter_paths``, from
+  ``coursework.execute``), and the book's table of contents (``toc_files``);
+- each chapter's exercise statements (``exercise_labels``) and solutions (``coursework.solutions``, the
+  one parser of the solution markup);
+- each exercise's check taken apart (``Exercise``): the check cell of a solution ends with
+  ``check_x(<answer>, <question>...)``, whose first argument is the learner's result and whose other
+  arguments compute what is expected, so that the grader can evaluate the answer in the student's kernel
+  and the rest in the instructor's, and compare the two in its own process.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import nbformat
+import yaml
 
-from coursework.execute import ROOT, chapter_paths
+from coursework.execute import ROOT as ROOT  # re-exported: the model is the one import
+from coursework.execute import chapter_paths
 from coursework.solutions import SolutionMarkupError, find_solutions
 
 CHECKERS = ("check_shape", "check_output_shape", "check_param_count", "check_value", "check_close")
+# An exercise's statement: sphinx-exercise's directive (or its gated form) with its label.
+EXERCISE = re.compile(r"```\{exercise(?:-start)?\}\n:label: ([\w-]+)")
+
+
+def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
+    """Every `file:` entry of the book's Jupyter Book 1.x `_toc.yml` (the root included), as written there."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    found = [toc["root"]]
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({key: value for key, value in toc.items() if key != "root"})
+    return found
+
+
+def exercise_labels(nb: nbformat.NotebookNode) -> list[str]:
+    """The labels of the exercise statements in a notebook's markdown, in order."""
+    text = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    return EXERCISE.findall(text)
 
 
 @dataclass(frozen=True)

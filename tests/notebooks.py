@@ -8,8 +8,8 @@ from pathlib import Path
 from types import ModuleType
 
 import nbformat
-import yaml
 
+from coursework.course import toc_files as toc_files  # re-exported: the course model owns the toc
 from coursework.execute import CHAPTERS as CHAPTERS  # re-exported for the tests
 from coursework.execute import ROOT, chapter_paths
 
@@ -36,25 +36,6 @@ def read(path: Path) -> nbformat.NotebookNode:
 
 def code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [cell for cell in nb.cells if cell.cell_type == "code"]
-
-
-def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every `file:` entry of a Jupyter Book 1.x `_toc.yml` (the root included), as written there."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    found = [toc["root"]]
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({key: value for key, value in toc.items() if key != "root"})
-    return found
 
 
 def stream_text(cell: nbformat.NotebookNode, name: str = "stdout") -> str:

@@ -11,16 +11,15 @@ import re
 import pytest
 from notebooks import code_cells, notebook_paths, read
 
+from coursework.course import exercise_labels
+from coursework.solutions import CHECK_TAG, solution_cells
+
 CHAPTERS = [path for path in notebook_paths() if not path.name.startswith("00_")]
 IDS = [path.name for path in CHAPTERS]
 
 
 def markdown(path) -> str:
     return "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "markdown")
-
-
-def exercise_labels(text: str) -> list[str]:
-    return re.findall(r"```\{exercise(?:-start)?\}\n:label: ([\w-]+)", text)
 
 
 def solution_targets(text: str) -> list[str]:
@@ -44,7 +43,7 @@ def test_chapter_ends_with_a_summary(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
 def test_chapter_has_two_or_more_exercises_each_with_a_dropdown_solution(path):
     text = markdown(path)
-    labels = exercise_labels(text)
+    labels = exercise_labels(read(path))
     assert len(labels) >= 2, f"{path.name}: {len(labels)} exercise(s); a chapter needs at least 2"
     assert sorted(solution_targets(text)) == sorted(labels), f"{path.name}: exercises and solutions differ"
     solutions = re.findall(r"```\{solution(?:-start)?\} [\w-]+\n(:[^\n]*\n)*", text)
@@ -58,22 +57,14 @@ def test_gated_solutions_hold_executed_code_and_a_check_that_passes(path):
     Each solution's check cell (tagged exercise-check) stored a passing verdict: the chapter's own
     solution is right by the very check that students and the grader run.
     """
-    inside, checks = None, {}
-    for cell in read(path).cells:
-        if cell.cell_type == "markdown":
-            # One markdown cell may close a solution and open the next: the last directive wins.
-            start, end = cell.source.rfind("{solution-start}"), cell.source.rfind("{solution-end}")
-            if start > end:
-                inside = re.search(r"\{solution-start\} ([\w-]+)", cell.source[start - 1 :]).group(1)
-            elif end > start:
-                inside = None
-        elif inside:
+    checks = {}
+    for inside, cell, _ in solution_cells(read(path), path.name):  # the course's own markup parser
+        if inside and cell.cell_type == "code":
             assert cell.execution_count is not None, f"{path.name}: a solution cell of {inside} was never run"
-            if "exercise-check" in cell.metadata.get("tags", []):
+            if CHECK_TAG in cell.metadata.get("tags", []):
                 shown = [out.get("data", {}).get("text/plain", "") for out in cell.outputs]
                 checks.setdefault(inside, []).append("".join(shown))
-    assert inside is None, f"{path.name}: a solution-start has no solution-end"
-    labels = exercise_labels(markdown(path))
+    labels = exercise_labels(read(path))
     assert sorted(checks) == sorted(labels), f"{path.name}: every exercise needs a check cell"
     for label, verdicts in checks.items():
         assert len(verdicts) == 1, f"{path.name}: {label} has {len(verdicts)} check cells; it needs one"
