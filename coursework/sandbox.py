@@ -9,8 +9,9 @@
   environment (``.venv``) and the ``lstm_course`` package, all read-only, and one writable working
   folder. The course's chapters, the answer keys and the grader's records are not in it;
 - a memory limit (``RLIMIT_AS`` per process, so an allocation beyond it raises ``MemoryError``) and a
-  process limit (``RLIMIT_NPROC``; threads count too). When the grader runs as root, the kernel is
-  started as the user ``nobody``, since the kernel does not apply ``RLIMIT_NPROC`` to root;
+  process limit (``RLIMIT_NPROC``; threads count too). Linux counts that limit per user, and never
+  applies it to root: when the grader runs as root, each kernel runs as a user id of its own, unused on
+  the machine (``sandbox_uid``), so that kernels graded side by side do not share one count;
 - an end: when the kernel dies, or is killed, the PID namespace ends and every process left in it is
   killed with it.
 
@@ -24,6 +25,7 @@ process that leaves the kernel's session can outlive it. The grader says which s
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import shutil
@@ -41,7 +43,9 @@ from coursework.execute import ROOT, kernel_environment
 
 DEFAULT_MEMORY_GB = 4.0
 DEFAULT_PROCESSES = 512  # tasks: TensorFlow's threads count
-NOBODY = 65534
+# User ids for the kernels of a grader run as root: a block that no account of a Debian system uses.
+UID_BASE, UID_SPAN = 3_000_000, 1_000_000
+_uids = itertools.count()
 
 # Run first in every kernel: Python's sockets refuse connections off this machine. In bubblewrap there
 # is no network to reach anyway; without it, this is the only barrier (and code can undo it).
@@ -106,10 +110,15 @@ def choose_sandbox(requested: str = "auto") -> str:
 
 
 def _namespaces() -> list[str]:
-    # As root, bwrap makes the namespaces itself (no user namespace) and the kernel drops to nobody;
+    # As root, bwrap makes the namespaces itself (no user namespace) and the kernel drops to a user id;
     # otherwise a user namespace is needed for the others.
     spaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     return spaces if os.geteuid() == 0 else ["--unshare-user", *spaces]
+
+
+def sandbox_uid() -> int:
+    """A user id for one kernel: different for every kernel of this process, and across processes."""
+    return UID_BASE + (os.getpid() * 1024 + next(_uids)) % UID_SPAN
 
 
 def _limits(memory_bytes: int, processes: int, *, root: bool) -> list[str]:
@@ -141,7 +150,7 @@ def sandbox_prefix(kind: str, workdir: Path, shared: Path, memory_bytes: int, pr
     ]  # fmt: skip
     binds = [(python_home, "--ro-bind"), (Path(sys.prefix), "--ro-bind"), (ROOT / "lstm_course", "--ro-bind")]
     for folder, how in [*binds, (workdir, "--bind"), (shared, "--bind")]:
-        for parent in reversed(folder.parents[:-1]):  # traversable by nobody, whatever the host's modes
+        for parent in reversed(folder.parents[:-1]):  # traversable by any user, whatever the host's modes
             if parent != Path("/tmp"):
                 command += ["--perms", "0755", "--dir", str(parent)]
         command += [how, str(folder), str(folder)]
@@ -150,13 +159,13 @@ def sandbox_prefix(kind: str, workdir: Path, shared: Path, memory_bytes: int, pr
     # own it cannot see that process: the grader ends the kernel itself instead.
     command += ["--unsetenv", "JPY_PARENT_PID"]
     if root:
+        uid = sandbox_uid()
         command += [
             "--",
-            "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+            "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
             "--inh-caps=-all", "--bounding-set=-all",
         ]  # fmt: skip
-        # RLIMIT_NPROC counts per user: as nobody, in a PID namespace, it counts this kernel's tasks
-        # (and any other sandbox's: each grading job keeps under the limit on its own).
+        # RLIMIT_NPROC counts the tasks of a user: this kernel's alone, under a user id of its own.
         return [*command, "prlimit", f"--as={memory_bytes}", f"--nproc={processes}", "--"]
     return [*command, "--", *_limits(memory_bytes, processes, root=False)]
 
@@ -184,7 +193,7 @@ class SandboxedKernel:
         self.shared = workdir.parent / (workdir.name + "-ipc")
         for folder in (workdir, self.shared):
             folder.mkdir(parents=True, exist_ok=True)
-            folder.chmod(0o777)  # the kernel may run as nobody
+            folder.chmod(0o777)  # the kernel may run as another user (sandbox_uid)
         self.manager = _Manager(transport="ipc", ip=str(self.shared / "kernel"))
         self.manager.connection_file = str(self.shared / "connection.json")
         self.manager.prefix = sandbox_prefix(sandbox, workdir, self.shared, int(memory_gb * 2**30), processes)
@@ -199,7 +208,7 @@ class SandboxedKernel:
             JUPYTER_RUNTIME_DIR=str(self.shared),
         )
         self.manager.write_connection_file()
-        os.chmod(self.manager.connection_file, 0o644)  # before the kernel, which may run as nobody, reads it
+        os.chmod(self.manager.connection_file, 0o644)  # before the kernel, maybe another user, reads it
         self.log = (self.workdir.parent / (self.workdir.name + ".kernel.log")).open("wb")
         self.manager.start_kernel(
             env=env, cwd=str(self.workdir), start_new_session=True, stdout=self.log, stderr=self.log

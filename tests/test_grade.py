@@ -447,3 +447,14 @@ except OSError:
     procs = 'limited'
 """
     assert value(kernel, code, "procs") == "'limited'"
+    # Its processes are still there (they sleep), and a kernel beside it has its own count.
+    from coursework.sandbox import SandboxedKernel
+
+    other = SandboxedKernel(kernel.workdir.parent / "other", sandbox="bwrap", memory_gb=2)
+    try:
+        other.start(60)
+        code = "import os\npid = os.fork()\nif pid == 0:\n    os._exit(0)\nos.waitpid(pid, 0)\nforked = True"
+        assert value(other, code, "forked") == "True"
+        assert value(other, "import os", "os.getuid() != 0") == "True"
+    finally:
+        other.stop()
