@@ -118,3 +118,30 @@ def _exercises(path: Path, mtime: float) -> tuple[Exercise, ...]:
 def course_exercises(root: Path = ROOT) -> dict[str, list[Exercise]]:
     """{chapter file name: its exercises}, for every chapter of the table of contents."""
     return {path.name: list(_exercises(path, path.stat().st_mtime)) for path in chapter_paths(root)}
+
+
+# The part of every chapter's hidden set-up cell that makes it run where lstm_course is not installed
+# (Colab, Binder, a student's own Python): it installs this version of the package, once, from the
+# published repository at this version's tag, or from LSTM_COURSE_SOURCE (a wheel, a fork, a folder).
+# Here, where the package is installed, it is a no-op. tests/test_chapters.py keeps every chapter's
+# copy equal to this text, and the URL equal to _config.yml's repository at v<version>.
+PACKAGE_SOURCE = "lstm-course @ git+https://github.com/lstm-course/what-does-a-keras-lstm-output@v0.1.0"
+SETUP_INSTALL = f'''\
+try:
+    import lstm_course
+except ModuleNotFoundError:  # not in this course's environment: install this version of the package
+    import importlib
+    import subprocess
+    import sys
+
+    default = "{PACKAGE_SOURCE}"
+    source = os.environ.get("LSTM_COURSE_SOURCE", default)
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", source]
+    installed = subprocess.run(pip, capture_output=True, text=True)
+    if installed.returncode != 0:
+        message = f"could not install lstm_course from {{source}}:\\n{{installed.stderr[-2000:]}}"
+        raise RuntimeError(message) from None
+    importlib.invalidate_caches()  # the running interpreter looks again for what pip installed
+    import lstm_course
+lstm_course.environment.note_versions()  # one line, only where the versions differ from the course's
+'''

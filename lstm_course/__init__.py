@@ -10,10 +10,12 @@
 - ``kinds``: the one table of layer kinds (LSTM, GRU, SimpleRNN, Dense) that shapes and checks share.
 - ``datasets``: two small seeded sequence tasks, a classification and a per-step labelling.
 - ``tables``: ``shape_table_html(rows)``, a table of shapes as deterministic HTML.
+- ``environment``: the versions the stored outputs were made with (``note_versions``).
 
 Importing the package does not import Keras, TensorFlow or matplotlib.
 """
 
+from lstm_course import environment as environment
 from lstm_course.datasets import SPIKE_HEIGHT, make_classification_data, make_labelling_data
 from lstm_course.exercises import (
     CheckResult,

@@ -7,12 +7,15 @@ well formed (the book builds with -W); these tests check that they are there.
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
-from notebooks import code_cells, notebook_paths, read
+import yaml
+from notebooks import ROOT, code_cells, notebook_paths, read
 
-from coursework.course import exercise_labels
+from coursework.course import PACKAGE_SOURCE, SETUP_INSTALL, exercise_labels
 from coursework.solutions import CHECK_TAG, solution_cells
+from lstm_course.environment import TESTED_WITH, differences
 
 CHAPTERS = [path for path in notebook_paths() if not path.name.startswith("00_")]
 IDS = [path.name for path in CHAPTERS]
@@ -100,3 +103,25 @@ def test_tensorflow_logs_are_silenced_before_any_import(path):
     setting = max(first.index("TF_CPP_MIN_LOG_LEVEL"), first.index("TF_ENABLE_ONEDNN_OPTS"))
     imports = [m.start() for m in re.finditer(r"^(import|from) (tensorflow|keras)\b", first, flags=re.M)]
     assert all(setting < position for position in imports)
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=[p.name for p in notebook_paths()])
+def test_every_chapter_installs_the_package_where_it_is_missing(path):
+    """The set-up cell holds the one install fallback, before anything imports lstm_course."""
+    first = code_cells(read(path))[0].source
+    assert SETUP_INSTALL in first, f"{path.name}: the set-up cell lacks coursework.course.SETUP_INSTALL"
+    later = "\n".join(cell.source for cell in code_cells(read(path))[1:])
+    assert "pip install" not in later
+
+
+def test_the_install_fallback_names_this_version_of_the_published_repository():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert PACKAGE_SOURCE == f"lstm-course @ git+{config['repository']['url']}@v{version}"
+
+
+def test_the_versions_the_outputs_assume_are_the_pinned_ones():
+    pins = dict(re.findall(r"^([a-z][\w-]*)==([\w.]+)", (ROOT / "requirements.txt").read_text(), flags=re.M))
+    pins["tensorflow"] = pins.get("tensorflow-cpu", pins.get("tensorflow"))
+    assert {name: pins[name] for name in TESTED_WITH} == TESTED_WITH
+    assert differences() == {}, "this environment is not the pinned one"

@@ -1,0 +1,106 @@
+"""A chapter runs, and prints exactly its stored outputs, where lstm_course is not installed.
+
+This is Colab's situation (and Binder's, and a student's own Python): every package the chapters use is
+there, except this course's. The test makes that environment: a new venv that sees the course's
+packages through a ``.pth`` line (so TensorFlow, Keras, nbval and ipykernel import) but not the editable
+install of ``lstm_course`` (``.pth`` files in a folder added that way are not run). It builds a wheel from
+the checkout, points ``LSTM_COURSE_SOURCE`` at it, and runs nbval over a chapter with that venv's Python
+as the kernel: the set-up cell installs the package (``coursework.course.SETUP_INSTALL``) and nbval's
+comparison passes, in full mode, stderr included.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+import time
+
+import pytest
+from notebooks import ROOT
+
+from coursework.course import SETUP_INSTALL
+from coursework.execute import SANITIZE, kernel_environment
+
+CHAPTER = ROOT / "chapters" / "02_hidden_state.ipynb"
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory):
+    """(python, wheel): a venv without lstm_course, and a wheel of it built from the checkout."""
+    folder = tmp_path_factory.mktemp("fallback")
+    wheels = folder / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            wheels,
+            ROOT,
+        ],
+        check=True,
+    )
+    (wheel,) = wheels.glob("lstm_course-*.whl")
+    subprocess.run([sys.executable, "-m", "venv", folder / "env"], check=True)
+    python = folder / "env" / "bin" / "python"
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    (folder / "env" / site.split("/env/", 1)[1] / "course.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n"
+    )
+    return python, wheel
+
+
+def imports(python, module: str) -> subprocess.CompletedProcess:
+    """Import ``module`` in ``python``, from the venv's folder (a script's folder is on its sys.path)."""
+    program = f"import {module}; print({module}.__file__)"
+    return subprocess.run([python, "-c", program], capture_output=True, text=True, cwd=python.parent)
+
+
+def test_the_bare_environment_has_everything_but_lstm_course(bare):
+    python, _ = bare
+    assert imports(python, "lstm_course").returncode != 0
+    assert imports(python, "nbval").returncode == 0
+
+
+def test_a_chapter_installs_the_package_and_prints_its_stored_outputs(bare, capsys):
+    python, wheel = bare
+    command = [
+        python, "-m", "pytest", "--nbval", "--nbval-current-env", f"--nbval-sanitize-with={SANITIZE}",
+        "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:hypothesispytest", "-q", CHAPTER,
+    ]  # fmt: skip
+    start = time.monotonic()
+    result = subprocess.run(
+        command,
+        cwd=python.parent,  # not the checkout: its lstm_course/ would be importable from the current folder
+        capture_output=True,
+        text=True,
+        env=kernel_environment(LSTM_COURSE_SOURCE=str(wheel)),
+    )
+    seconds = time.monotonic() - start
+    assert result.returncode == 0, result.stdout[-3000:]
+    installed = imports(python, "lstm_course")
+    assert installed.returncode == 0 and str(python.parent.parent) in installed.stdout, installed.stdout
+    with capsys.disabled():
+        print(f"\n{CHAPTER.name} with the install fallback: nbval passed in {seconds:.1f} s")
+
+
+def test_a_failed_install_says_where_from(bare):
+    python, _ = bare
+    program = (
+        "import os, sys\nsys.modules['lstm_course'] = None  # not importable, installed or not\n"
+        + SETUP_INSTALL
+    )
+    result = subprocess.run(
+        [python, "-c", program], capture_output=True, text=True, cwd=python.parent,
+        env=kernel_environment(LSTM_COURSE_SOURCE="/nonexistent/lstm_course-0.1.0-py3-none-any.whl"),
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "RuntimeError: could not install lstm_course from /nonexistent/lstm_course-0.1.0" in result.stderr
