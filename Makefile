@@ -106,6 +106,9 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab.
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks.
 	$(BIN)/ruff check --output-format concise lstm_course coursework tests chapters _ext bench tools
 	$(BIN)/ruff format --check lstm_course coursework tests _ext bench tools
+# actionlint over the GitHub workflows. Its shellcheck and pyflakes checks of `run:` scripts are off, so that the
+# result does not depend on what else is installed (the scripts pass shellcheck 0.9 today).
+	$(BIN)/actionlint -shellcheck= -pyflakes= $(wildcard .github/workflows/*.yml .github/workflows/*.yaml)
 
 lock: ## Regenerate requirements.txt from requirements.in (needs network).
 	$(PYTHON) -m pip install --quiet uv==$(UV_VERSION)

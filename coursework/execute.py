@@ -91,12 +91,17 @@ def robust_environment(base: Mapping[str, str] | None = None) -> Iterator[dict[s
 
 
 def nbval_command(
-    notebooks: Sequence[Path | str] = (), *, workers: int = 1, extra: Sequence[str] = ()
+    notebooks: Sequence[Path | str] = (),
+    *,
+    workers: int = 1,
+    extra: Sequence[str] = (),
+    python: Path | str = sys.executable,
 ) -> list[str]:
     """The pytest command that runs nbval, in full mode, over ``notebooks`` (default: every chapter).
 
-    Full mode: every output is compared, stderr included (no ``--nbval-lax``). The kernel is this
-    environment's interpreter (``--nbval-current-env``); run the command with ``kernel_environment()``.
+    Full mode: every output is compared, stderr included (no ``--nbval-lax``). The kernel is the
+    interpreter that runs pytest (``--nbval-current-env``): ``python``, by default this environment's.
+    Run the command with ``kernel_environment()``.
     With several workers, ``--dist loadscope`` keeps each notebook's cells on one worker, in order.
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -106,7 +111,7 @@ def nbval_command(
         ["-p", "xdist", "-n", str(workers), "--dist", "loadscope"] if workers > 1 else ["-p", "no:xdist"]
     )
     return [
-        sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
+        str(python), "-m", "pytest", "--nbval", "--nbval-current-env",
         f"--nbval-sanitize-with={SANITIZE}",  # one argument: pytest would take a bare path for a test path
         "-p", "no:cacheprovider",
         "-p", "no:hypothesispytest",  # hypothesis is for tests/, and it costs 0.7 s a process

@@ -20,7 +20,7 @@ import pytest
 from notebooks import ROOT
 
 from coursework.course import SETUP_INSTALL
-from coursework.execute import SANITIZE, kernel_environment
+from coursework.execute import kernel_environment, nbval_command
 
 CHAPTER = ROOT / "chapters" / "02_hidden_state.ipynb"
 
@@ -72,10 +72,7 @@ def test_the_bare_environment_has_everything_but_lstm_course(bare):
 
 def test_a_chapter_installs_the_package_and_prints_its_stored_outputs(bare, capsys):
     python, wheel = bare
-    command = [
-        python, "-m", "pytest", "--nbval", "--nbval-current-env", f"--nbval-sanitize-with={SANITIZE}",
-        "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:hypothesispytest", "-q", CHAPTER,
-    ]  # fmt: skip
+    command = nbval_command([CHAPTER], extra=["-q"], python=python)
     start = time.monotonic()
     result = subprocess.run(
         command,
