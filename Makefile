@@ -103,7 +103,7 @@ grade: $(STAMP) ## Grade submissions: make grade SUBMISSIONS=dir/ [JOBS=cores] [
 lab: $(STAMP) ## Open the notebooks in JupyterLab.
 	$(BIN)/jupyter lab chapters/
 
-lint: $(STAMP) ## ruff over the package, the tests and the notebooks.
+lint: $(STAMP) ## ruff over the package, the tests and the notebooks; actionlint over the GitHub workflows.
 	$(BIN)/ruff check --output-format concise lstm_course coursework tests chapters _ext bench tools
 	$(BIN)/ruff format --check lstm_course coursework tests _ext bench tools
 # actionlint over the GitHub workflows. Its shellcheck and pyflakes checks of `run:` scripts are off, so that the
