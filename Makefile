@@ -92,7 +92,7 @@ bench: $(STAMP) ## Time TensorFlow's import, each notebook's nbval run, the suit
 refresh: $(STAMP) ## Re-execute the notebooks (or NOTEBOOKS=...) and store outputs nbval can reproduce.
 	$(BIN)/python tools/refresh.py $(NOTEBOOKS)
 
-student: $(STAMP) ## Build the student edition (notebooks/ and html/ in _build/student), checked for leaks.
+student: $(STAMP) ## Build the student edition (notebooks/, html/, the hand-out zip in _build/student), leak-checked.
 	$(BIN)/python -m coursework.student _build/student
 
 grade: $(STAMP) ## Grade submissions: make grade SUBMISSIONS=dir/ [JOBS=cores] [TIMEOUT=180 s each] (dir/grades*.csv).

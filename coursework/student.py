@@ -4,10 +4,13 @@ Usage (through ``make student``)::
 
     python -m coursework.student [OUTPUT_DIR]      # default: _build/student
 
-writes ``OUTPUT_DIR/notebooks/`` (one student notebook per chapter) and ``OUTPUT_DIR/html/`` (the
+writes ``OUTPUT_DIR/notebooks/`` (one student notebook per chapter), ``OUTPUT_DIR/html/`` (the
 book, built from the student notebooks rather than from the chapters, so that no page, download,
-``_sources/`` file or search index entry is ever made from a solution). It then searches everything
-it wrote for the solutions' text (``coursework.leaks``) and exits 1 if any is found.
+``_sources/`` file or search index entry is ever made from a solution) and
+``OUTPUT_DIR/lstm-course-student.zip``, the hand-out a student can use alone (``coursework.handout``:
+the student notebooks, a wheel of ``lstm_course``, pinned requirements and a README). It then
+searches everything it wrote for the solutions' text (``coursework.leaks``), inside the zip and its
+wheel too, and exits 1 if any is found.
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ from typing import Any
 import nbformat
 import yaml
 
+from coursework import handout
 from coursework.course import exercises_of
 from coursework.execute import ROOT, chapter_paths
 from coursework.keys import chapter_key
-from coursework.leaks import distinctive_fragments, find_leaks
+from coursework.leaks import Fragment, distinctive_fragments, find_leaks
 from coursework.solutions import student_notebook
 
 BOOK_FILES = ["glossary.md", "references.md", "references.bib", "api.md"]
@@ -107,15 +111,22 @@ def build_html(source: Path, target: Path) -> Path:
     return target / "_build" / "html"
 
 
-def build(output: Path, root: Path = ROOT) -> Path:
-    """Build the student notebooks and book under output; return the HTML folder."""
-    output = output.resolve()
-    notebooks = output / "notebooks"
+def build_notebooks(output: Path, root: Path = ROOT) -> Path:
+    """Write the student notebooks, and the figures they show, into output/notebooks; return that folder."""
+    notebooks = output.resolve() / "notebooks"
     if notebooks.exists():
         shutil.rmtree(notebooks)
     write_student_notebooks(notebooks, root)
     # The figures the notebooks show, so that they display when the notebooks are opened in JupyterLab.
     shutil.copytree(root / "chapters" / "images", notebooks / "images")
+    return notebooks
+
+
+def build(output: Path, root: Path = ROOT) -> Path:
+    """Build the student notebooks, the hand-out zip and the book under output; return the HTML folder."""
+    output = output.resolve()
+    build_notebooks(output, root)
+    handout.build_handout(output, root)
     source = output / "source"
     write_book_source(source, root)
     build_html(source, output / "sphinx")
@@ -127,19 +138,30 @@ def build(output: Path, root: Path = ROOT) -> Path:
     return html
 
 
+def edition_leaks(output: Path, fragments: list[Fragment]) -> list[str]:
+    """The leak check of a built edition: every file under output, and everything inside the hand-out."""
+    leaks = find_leaks(output, fragments)
+    archive = output / handout.ZIP_NAME
+    if archive.is_file():
+        leaks += handout.handout_leaks(archive, fragments)
+    return leaks
+
+
 def main(argv: list[str]) -> int:
-    output = Path(argv[0]) if argv else ROOT / "_build" / "student"
+    output = (Path(argv[0]) if argv else ROOT / "_build" / "student").resolve()
     html = build(output)
     fragments = distinctive_fragments(ROOT)
-    leaks = find_leaks(output, fragments)
+    leaks = edition_leaks(output, fragments)
     for line in leaks:
         print(f"LEAK {line}")
     if leaks:
         print(f"The student edition in {output} contains solutions: do not hand it out.", file=sys.stderr)
         return 1
-    print(f"Checked {len(fragments)} distinctive solution fragments: none is in {output}.")
+    archive = output / handout.ZIP_NAME
+    print(f"Checked {len(fragments)} distinctive solution fragments: none is in {output} or in its zip.")
     print(f"Student notebooks: {output / 'notebooks'}")
     print(f"Student book:      {html / 'index.html'}")
+    print(f"Student hand-out:  {archive} ({archive.stat().st_size / 1e3:.0f} kB)")
     return 0
 
 

@@ -21,6 +21,7 @@ from notebooks import ROOT
 
 from coursework.course import SETUP_INSTALL
 from coursework.execute import kernel_environment, nbval_command
+from coursework.handout import build_wheel
 
 CHAPTER = ROOT / "chapters" / "02_hidden_state.ipynb"
 
@@ -29,23 +30,7 @@ CHAPTER = ROOT / "chapters" / "02_hidden_state.ipynb"
 def bare(tmp_path_factory):
     """(python, wheel): a venv without lstm_course, and a wheel of it built from the checkout."""
     folder = tmp_path_factory.mktemp("fallback")
-    wheels = folder / "wheels"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            wheels,
-            ROOT,
-        ],
-        check=True,
-    )
-    (wheel,) = wheels.glob("lstm_course-*.whl")
+    wheel = build_wheel(folder / "wheels")  # from a copy: nothing is written into the checkout
     subprocess.run([sys.executable, "-m", "venv", folder / "env"], check=True)
     python = folder / "env" / "bin" / "python"
     site = subprocess.run(
