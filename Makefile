@@ -32,7 +32,7 @@ DOCTEST := $(BIN)/python -m pytest -p no:xdist --doctest-modules lstm_course
 BROWSER := $(BIN)/python -m pytest tests/browser
 
 .PHONY: help venv book test unit doctest nbval robust browser bench refresh student grade lab lint lock clean \
-	test-pythons
+	test-pythons test-backends
 
 help: ## List the targets.
 	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -118,3 +118,6 @@ lock: ## Regenerate requirements.txt from requirements.in (needs network).
 clean: ## Remove the built book and caches (keeps .venv; `rm -rf .venv` for a cold start).
 	rm -rf _build .pytest_cache .hypothesis
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
+
+test-backends: $(STAMP) ## nbval with Keras on JAX and on PyTorch (a venv of their own; or NOTEBOOKS=...).
+	$(BIN)/python tools/test_backends.py $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS))

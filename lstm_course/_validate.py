@@ -7,6 +7,7 @@ right kind but the wrong size, and its message names what was expected and what 
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,13 +61,32 @@ def shape_tuple(value: Any, name: str) -> tuple[int | None, ...]:
     return tuple(None if entry is None else int(entry) for entry in entries)
 
 
+def to_numpy(value: Any, dtype: Any = None) -> np.ndarray:
+    """``value`` as a NumPy array: an array, a list, a number, or a tensor of any Keras backend.
+
+    A PyTorch tensor that requires grad refuses ``np.asarray``; ``keras.ops.convert_to_numpy`` converts a
+    tensor of the backend Keras runs on (TensorFlow, JAX or PyTorch). Keras is used only when the
+    program has imported it already: this package never imports it.
+    """
+    if not isinstance(value, (np.ndarray, list, tuple, numbers.Number, str, bytes)):
+        keras = sys.modules.get("keras")
+        if keras is not None:
+            try:
+                value = keras.ops.convert_to_numpy(value)
+            except Exception:  # noqa: BLE001 - not a tensor of this backend: NumPy says what it is
+                pass
+        if type(value).__module__.startswith("torch") and hasattr(value, "detach"):
+            value = value.detach().cpu().numpy()
+    return np.asarray(value, dtype=dtype)
+
+
 def float_array(value: Any, name: str, ndim: int, layout: str) -> np.ndarray:
     """Return ``value`` as a float64 array with ``ndim`` axes, else raise.
 
     ``layout`` names the axes for the message, e.g. ``"(batch, timesteps, features)"``.
     """
     try:
-        array = np.asarray(value)
+        array = to_numpy(value)
     except Exception as error:  # ragged lists and other oddities
         raise TypeError(f"{name} must be an array {layout}; got {describe_value(value)}") from error
     if array.dtype == object or not (

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from lstm_course._validate import describe_value
+from lstm_course._validate import describe_value, to_numpy
 
 __all__ = ["Shaped", "Unreadable", "check_answer", "dumps", "from_data", "loads", "make_key", "to_data"]
 
@@ -122,9 +122,9 @@ def to_data(value: Any, _depth: int = 0) -> Any:
         return {"dict": {key: to_data(item, _depth + 1) for key, item in value.items()}}
     if isinstance(value, np.ndarray):
         return _array_data(value)
-    if hasattr(value, "__array__"):
+    if hasattr(value, "__array__") or hasattr(value, "detach"):
         try:
-            return _array_data(np.asarray(value))
+            return _array_data(to_numpy(value))
         except Exception:  # noqa: BLE001 - a tensor that will not convert is described by its shape
             pass
     if hasattr(value, "shape"):
@@ -205,7 +205,7 @@ def _numbers(value: Any) -> np.ndarray | None:
     if value is None or isinstance(value, (str, bytes, dict, Unreadable, Shaped)):
         return None
     try:
-        return np.asarray(value, dtype=np.float64)
+        return to_numpy(value, dtype=np.float64)
     except (TypeError, ValueError):
         return None
 

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from lstm_course._validate import describe_value, flag
+from lstm_course._validate import describe_value, flag, to_numpy
 from lstm_course.kinds import KINDS
 from lstm_course.mistakes import (
     ONE_NOT_LIST,
@@ -438,7 +438,7 @@ def _as_numbers(value: Any) -> np.ndarray | None:
     if value is None or isinstance(value, (str, bytes, dict)):
         return None
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = to_numpy(value, dtype=np.float64)
     except (TypeError, ValueError):
         return None
     return array

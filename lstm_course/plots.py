@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lstm_course._validate import describe_value, is_int
+from lstm_course._validate import describe_value, is_int, to_numpy
 from lstm_course.reference import Gates
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def _new_figure(width: float, height: float) -> matplotlib.figure.Figure:
 def _steps_by_units(values: Any, name: str, sample: Any) -> np.ndarray:
     """Return one sample as a float array of shape (timesteps, units)."""
     try:
-        array = np.asarray(values, dtype=np.float64)
+        array = to_numpy(values, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise TypeError(
             f"{name} must be a numeric array of shape (timesteps, units) or "
@@ -450,7 +450,7 @@ def _mark_unit_groups(axes: Any, groups: list[tuple[str, int]]) -> None:
 def _per_step_labels(labels: Any, shape: tuple[int, int], name: str) -> np.ndarray:
     """Labels of shape (batch, timesteps) from (batch, timesteps) or (batch, timesteps, 1)."""
     try:
-        array = np.asarray(labels, dtype=np.float64)
+        array = to_numpy(labels, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must be a numeric array; got {describe_value(labels)}") from error
     if array.ndim == 3 and array.shape[2] == 1:
@@ -522,7 +522,7 @@ def plot_sequences(
     ['sequence 2']
     """
     try:
-        values = np.asarray(x, dtype=np.float64)
+        values = to_numpy(x, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise TypeError(
             f"x must be a numeric array of shape (batch, timesteps, 1); got {describe_value(x)}"
@@ -560,7 +560,7 @@ def plot_sequences(
     sequence_labels = step_labels = None
     if labels is not None:
         if np.shape(labels) in ((batch,), (batch, 1)):
-            sequence_labels = np.asarray(labels).reshape(batch)
+            sequence_labels = to_numpy(labels).reshape(batch)
         else:
             step_labels = _per_step_labels(labels, (batch, timesteps), "labels")
 
@@ -612,7 +612,7 @@ def _history_dict(history: Any) -> dict[str, np.ndarray]:
         if not isinstance(name, str):
             raise TypeError(f"history keys must be metric names (str); got {name!r}")
         try:
-            array = np.asarray(values, dtype=np.float64)
+            array = to_numpy(values, dtype=np.float64)
         except (TypeError, ValueError) as error:
             raise TypeError(
                 f"history[{name!r}] must be a list of numbers, one per epoch; got {describe_value(values)}"
@@ -739,7 +739,7 @@ def _principal_path(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _trajectory_labels(labels: Any, hidden_shape: tuple[int, ...], timesteps: int, sample: int) -> np.ndarray:
     """One label per step of the plotted sequence, from labels of that sequence or of the batch."""
     try:
-        array = np.asarray(labels, dtype=np.float64)
+        array = to_numpy(labels, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise TypeError(f"labels must be a numeric array; got {describe_value(labels)}") from error
     if array.shape in ((timesteps,), (timesteps, 1)):

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from lstm_course._validate import describe_value, expect_shape, flag, float_array
+from lstm_course._validate import describe_value, expect_shape, flag, float_array, to_numpy
 
 __all__ = ["Gates", "Trace", "lstm_cell_step", "lstm_forward", "lstm_trace"]
 
@@ -218,7 +218,7 @@ def _run(
     if mask is None:
         keep = np.ones((batch, timesteps), dtype=bool)
     else:
-        keep = np.asarray(mask)
+        keep = to_numpy(mask)
         if keep.dtype != np.bool_:
             raise TypeError(
                 f"mask must be a boolean array of shape (batch, timesteps) = ({batch}, {timesteps}); "
