@@ -10,6 +10,7 @@
 - ``kinds``: the one table of layer kinds (LSTM, GRU, SimpleRNN, Dense) that shapes and checks share.
 - ``datasets``: two small seeded sequence tasks, a classification and a per-step labelling.
 - ``tables``: ``shape_table_html(rows)``, a table of shapes as deterministic HTML.
+- ``weights``: ``seed_weights(layer, seed)``, weights that are the same on every Keras backend.
 - ``environment``: the versions the stored outputs were made with (``note_versions``).
 
 Importing the package does not import Keras, TensorFlow or matplotlib.
@@ -46,6 +47,7 @@ from lstm_course.shapes import (
 )
 from lstm_course.summary import describe
 from lstm_course.tables import shape_table_html
+from lstm_course.weights import seed_weights
 
 __version__ = "0.1.0"
 
@@ -77,6 +79,7 @@ __all__ = [
     "plot_sequences",
     "plot_states",
     "rnn_output_shape",
+    "seed_weights",
     "shape_table_html",
     "simple_rnn_param_count",
     "stack_output_shapes",
