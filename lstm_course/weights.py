@@ -53,7 +53,7 @@ def seed_weights(layer: Any, seed: int = 0, scale: float = 0.5) -> Any:
     current = layer.get_weights()
     if not current:
         name = type(layer).__name__
-        raise ValueError(f"{name} has no weights yet: build it (layer.build(input_shape)) or call it once first")
+        raise ValueError(f"{name} has no weights yet: build it (layer.build(shape)) or call it once first")
     rng = np.random.default_rng(seed)
     layer.set_weights([rng.uniform(-scale, scale, np.shape(w)).astype(np.asarray(w).dtype) for w in current])
     return layer
