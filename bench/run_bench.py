@@ -7,7 +7,8 @@
 (c) the whole nbval suite as `make nbval` runs it (the Makefile's NBVAL command, WORKERS workers);
 (d) the book build, cold (its build folders removed) and warm (run again at once);
 (e) grading: chapter 5 submissions graded per minute with 1 job and with WORKERS jobs (goal: >= 20 a minute on
-    2 cores), and what a submission whose kernel dies at once costs (goal: <= 5 s).
+    2 cores), and what a submission whose kernel dies at once costs (goal: <= 5 s);
+(f) the nbval suite on the JAX and PyTorch backends (`make test-backends`), when their venv exists.
 
 It prints a table and, as its last line, ratio_to_floor=X.XX with X = (c) / (notebooks x floor / workers): how
 far the suite is from the least it could cost if every kernel did nothing but import TensorFlow.
@@ -188,6 +189,27 @@ def grading(workers: int, count: int = 8) -> tuple[float, float, float, str]:
     return rates[0], rates[1], dead_seconds, choose_sandbox()
 
 
+def backends(workers: int) -> list[tuple[str, float, str]]:
+    """(f): each other backend's nbval suite time, if `make test-backends` made its venv; else nothing."""
+    venv = ROOT / "_build" / "backends" / "venv" / "bin" / "python"
+    if not venv.exists():
+        return []
+    rows = []
+    for backend in ("jax", "torch"):
+        command = nbval_command(
+            [p.relative_to(ROOT) for p in NOTEBOOKS], workers=workers, extra=["-q"], python=venv
+        )
+        start = time.perf_counter()
+        done = subprocess.run(
+            command, cwd=ROOT, env={**ENV, "KERAS_BACKEND": backend}, capture_output=True, text=True
+        )
+        summary = next((line for line in reversed(done.stdout.splitlines()) if " in " in line), "")
+        rows.append(
+            (f"(f) nbval suite, KERAS_BACKEND={backend}", time.perf_counter() - start, summary.strip("= "))
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="nbval workers, as the Makefile's WORKERS")
@@ -214,6 +236,7 @@ def main() -> None:
     cold, warm = book_builds()
     one_job, many_jobs, dead, sandbox = grading(args.workers)
     print("grading measured", flush=True)
+    other_backends = backends(args.workers)
     load_after = os.getloadavg()
 
     n = len(NOTEBOOKS)
@@ -255,6 +278,7 @@ def main() -> None:
         ("(e) submissions graded a minute, 1 job", one_job, f"chapter 5, sandbox {sandbox}"),
         (f"(e) submissions graded a minute, {args.workers} jobs", many_jobs, "goal >= 20 on 2 cores"),
         ("(e) a submission whose kernel dies at once", dead, "whole run; goal <= 5 s for the job"),
+        *other_backends,
     ]
     print()
     print(f"| {'measure':<46} | {'seconds':>7} | note |")
