@@ -9,11 +9,19 @@
 - The bibliography is a `role="list"` whose entries have `role="doc-biblioentry"`, a role DPUB-ARIA 1.1
   deprecates; axe-core reports it as a critical violation (a list must contain list items). The entries are
   now `role="listitem"`, which DPUB-ARIA names as the replacement.
+- On a phone (390 px wide) some pages scrolled sideways or cut text off: a heading holding long inline code
+  ran past the screen's edge, API signatures were one unbreakable word up to their first comma, inline math
+  wider than its line was clipped, a previous/next link clipped its title, and the general index's two columns
+  did not fit. static/reader_fixes.css, added to every page, fixes each; its rules act only where something
+  would not fit, or only on narrow screens, so that wide screens render as before.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+_STATIC = Path(__file__).parent / "static"
 
 _BIBLIOENTRY = re.compile(r'(<div class="citation"[^>]*?) role="doc-biblioentry"')
 
@@ -41,6 +49,14 @@ def fix_page(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
+def add_static_path(app, config):
+    # At config-inited, before the environment compares the configuration with the last build's: the path is
+    # there every time, so adding it never makes a build look changed.
+    config.html_static_path = [*config.html_static_path, str(_STATIC)]
+
+
 def setup(app):
+    app.connect("config-inited", add_static_path)
+    app.add_css_file("reader_fixes.css", priority=900)  # after the theme's and the other extensions' CSS
     app.connect("html-page-context", fix_page, priority=999)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,5 +1,6 @@
 """Fixtures of the browser tests: the built book served on 127.0.0.1, one headless Chromium for the session,
-and each page of the book opened once (offline) and read; the tests then check what was read.
+and each page of the book opened once (offline) and read, then once more on a phone's screen and measured; the
+tests then check what was read.
 
 Run them with `make browser` (or `make test`, after the book build). They need the built book (`make book`)
 and Debian's Chromium at /usr/bin/chromium; without it they fail, saying how to install it.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bookpages import CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT, offline_context, serve, visit
+from bookpages import CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT, PHONE, offline_context, read_layout, serve, visit
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
@@ -79,6 +80,27 @@ def visits(site, context):
             record.axe_violations = axe.run(page).response["violations"]
             page.close()
             cache[page_path] = record
+        return cache[page_path]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def phone_context(browser):
+    """A phone's screen (bookpages.PHONE: 390 x 844, touch, the meta viewport honoured), offline as well."""
+    context = offline_context(browser, **PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def phone_layouts(site, phone_context):
+    """Each page is opened once on the phone and measured (no axe-core, no second reading of the text)."""
+    cache = {}
+
+    def get(page_path):
+        if page_path not in cache:
+            cache[page_path] = read_layout(phone_context, site + page_path)
         return cache[page_path]
 
     return get

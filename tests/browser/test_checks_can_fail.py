@@ -1,6 +1,11 @@
 """The browser checks catch what they are for: a tiny page broken on purpose (raw TeX, a missing image without
-alt text, a hidden output, a console error, a script from a CDN) is flagged by each of them, and without
-Chromium the tests fail, saying how to install it, rather than skip."""
+alt text, a hidden output, a console error, a script from a CDN) is flagged by each of them. On the phone's
+screen, pages too wide on purpose (a heading with long inline code, text cut off by its box, a heading in a
+box that scrolls, a wide image, text past a root that hides overflow) fail the phone check, while a page of
+what may be wider than the screen (a code block, a table and display math, each in a box that scrolls; text
+for screen readers; a closed solution) passes it. Without Chromium the tests fail, saying how to install it,
+rather than skip.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from bookpages import INSTALL_HINT, looks_like_a_file_name, raw_math, serve, visit
+from bookpages import (
+    INSTALL_HINT,
+    PHONE,
+    layout_problems,
+    looks_like_a_file_name,
+    raw_math,
+    read_layout,
+    serve,
+    visit,
+)
 
 BROKEN_PAGE = r"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Broken on purpose</title>
@@ -75,6 +89,95 @@ def test_missing_image_console_error_and_hidden_output_are_flagged(broken):
 def test_axe_flags_an_image_without_alt(broken):
     serious = {v["id"] for v in broken.axe_violations if v["impact"] in ("serious", "critical")}
     assert "image-alt" in serious, broken.axe_violations
+
+
+_PHONE_HEAD = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>On a phone</title><style>body { margin: 0 16px; font: 16px sans-serif; } code { white-space: nowrap; }
+</style></head><body><main>
+"""
+LONG = "return_sequences_and_return_state_and_stateful_and_go_backwards"  # one word, about 500 px wide
+
+# Each element with an id here is too wide in its own way; the page scrolls sideways.
+TOO_WIDE = f"""{_PHONE_HEAD}
+<h2 id="wide-heading">Example 2: a single LSTM layer, <code>{LONG}=True</code></h2>
+<div style="overflow: hidden; width: 200px"><p id="cut-off">{LONG}</p></div>
+<div style="overflow-x: auto"><h3 id="heading-that-scrolls">{LONG}</h3></div>
+<img id="wide-image" src="wide.svg" width="600" height="20" alt="A bar 600 px wide">
+</main></body></html>
+"""
+WIDE_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="20"><rect width="600" height="20"/></svg>'
+)
+
+# The root hides overflow: the page cannot scroll sideways, and the end of the paragraph cannot be seen.
+ROOT_HIDES = f"""{_PHONE_HEAD}
+<style>html, body {{ overflow-x: hidden; }}</style><p id="past-the-edge">{LONG}</p></main></body></html>
+"""
+
+# What may be wider than the screen, as the book has it: none of it fails.
+FITS = f"""{_PHONE_HEAD}
+<h2>A heading that wraps, with <code>return_sequences=True</code></h2>
+<div class="highlight" style="overflow-x: auto"><pre>layer = keras.layers.LSTM(64, {LONG}=True)</pre></div>
+<div style="overflow-x: auto"><table><tr><td>{LONG}</td><td>{LONG}</td></tr></table></div>
+<div class="math" style="overflow-x: auto"><span style="display: inline-block; width: 800px">x</span></div>
+<ul><li>A code block in a list item:<div style="overflow-x: auto"><pre>{LONG} = 1</pre></div></li></ul>
+<span style="position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap">{LONG} {LONG}, for screen readers</span>
+<p style="display: none">{LONG}</p>
+<details><summary>Solution</summary><p>{LONG}</p></details>
+<div style="position: fixed; bottom: 0; left: 0; right: 0; height: 8px; background: #ccc"></div>
+</main></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def on_a_phone(tmp_path_factory, phone_context):
+    """The layouts of the three pages above on the phone's screen, each page opened once."""
+    folder = tmp_path_factory.mktemp("phone")
+    pages = {
+        "too_wide.html": TOO_WIDE,
+        "root_hides.html": ROOT_HIDES,
+        "fits.html": FITS,
+        "wide.svg": WIDE_SVG,
+    }
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with serve(folder) as base:
+        yield {name: read_layout(phone_context, base + name) for name in pages if name.endswith(".html")}
+
+
+def test_a_too_wide_heading_fails_the_phone_check(on_a_phone):
+    layout = on_a_phone["too_wide.html"]
+    assert layout.width == PHONE["viewport"]["width"]
+    problems = layout_problems(layout)
+    assert layout.scroll_width > layout.width and "scrolls sideways" in problems[0], problems
+    heading = [p for p in problems if "h2#wide-heading" in p]
+    assert len(heading) == 1 and "past the viewport" in heading[0], problems
+
+
+def test_clipped_text_a_heading_that_scrolls_and_a_wide_image_fail_the_phone_check(on_a_phone):
+    problems = layout_problems(on_a_phone["too_wide.html"])
+    flagged = {
+        "p#cut-off": "past the box that clips it",
+        "h3#heading-that-scrolls": "past the viewport (inside a box that scrolls)",
+        "img#wide-image": "past the viewport",
+    }
+    for node, why in flagged.items():
+        assert any(node in p and why in p for p in problems), (node, problems)
+    assert len(problems) == 1 + 1 + len(flagged), problems  # the page, the heading, and these
+
+
+def test_text_past_a_root_that_hides_overflow_fails_the_phone_check(on_a_phone):
+    problems = layout_problems(on_a_phone["root_hides.html"])
+    assert any("p#past-the-edge" in p and "past the viewport" in p for p in problems), problems
+
+
+def test_what_may_be_wide_passes_the_phone_check(on_a_phone):
+    layout = on_a_phone["fits.html"]
+    assert layout.width == PHONE["viewport"]["width"]
+    assert layout_problems(layout) == []
 
 
 def test_missing_chromium_fails_with_the_install_command(tmp_path):
