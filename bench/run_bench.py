@@ -18,6 +18,7 @@ Not a test (pytest does not collect this folder). Run it on a quiet machine: it 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import shutil
@@ -190,23 +191,17 @@ def grading(workers: int, count: int = 8) -> tuple[float, float, float, str]:
 
 
 def backends(workers: int) -> list[tuple[str, float, str]]:
-    """(f): each other backend's nbval suite time, if `make test-backends` made its venv; else nothing."""
-    venv = ROOT / "_build" / "backends" / "venv" / "bin" / "python"
-    if not venv.exists():
+    """(f): each other backend's nbval suite, run as `make test-backends` runs it, if its venv exists."""
+    spec = importlib.util.spec_from_file_location("test_backends", ROOT / "tools" / "test_backends.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    if not tool.python().exists():
         return []
+    notebooks = [str(path.relative_to(ROOT)) for path in NOTEBOOKS]
     rows = []
-    for backend in ("jax", "torch"):
-        command = nbval_command(
-            [p.relative_to(ROOT) for p in NOTEBOOKS], workers=workers, extra=["-q"], python=venv
-        )
-        start = time.perf_counter()
-        done = subprocess.run(
-            command, cwd=ROOT, env={**ENV, "KERAS_BACKEND": backend}, capture_output=True, text=True
-        )
-        summary = next((line for line in reversed(done.stdout.splitlines()) if " in " in line), "")
-        rows.append(
-            (f"(f) nbval suite, KERAS_BACKEND={backend}", time.perf_counter() - start, summary.strip("= "))
-        )
+    for backend in tool.BACKENDS:
+        _, summary, seconds = tool.run(backend, notebooks, workers)
+        rows.append((f"(f) nbval suite, KERAS_BACKEND={backend}", seconds, summary))
     return rows
 
 

@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -146,6 +147,26 @@ def execute_in_kernel_env(client: Any, env: Mapping[str, str] | None = None) -> 
     The kernel process's own stderr goes nowhere, as in nbval: its log lines are not cell output.
     """
     return client.execute(stderr=subprocess.DEVNULL, env=dict(env or kernel_environment()))
+
+
+def overlay_venv(folder: Path, *paths: Path | str) -> Path:
+    """A venv in ``folder`` that sees this environment's packages, and ``paths``, through a ``.pth`` line.
+
+    Made when ``folder`` holds none yet; the ``.pth`` line is (re)written either way. Returns its python.
+    Python runs no ``.pth`` file of a folder that a ``.pth`` line adds, so this environment's editable
+    install of ``lstm_course`` stays out: the venv imports the package only from where it is installed
+    there (a wheel, for the install-fallback and hand-out tests) or from ``paths``.
+    """
+    python = Path(folder) / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", folder], check=True)
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    lines = [sysconfig.get_paths()["purelib"], *map(str, paths)]
+    Path(site, "course-environment.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return python
 
 
 def run_nbval(notebooks: Sequence[Path | str] = (), *, workers: int = 1, robust: bool = False) -> int:

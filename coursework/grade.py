@@ -47,7 +47,7 @@ import nbformat
 
 from coursework.course import Exercise, course_exercises
 from coursework.execute import ROOT, chapter_paths
-from coursework.keys import KEYS, chapter_key
+from coursework.keys import KEYS, chapter_key, question
 from coursework.sandbox import (
     DEFAULT_MEMORY_GB,
     DEFAULT_PROCESSES,
@@ -134,8 +134,7 @@ def judge(exercise: Exercise, key: dict[str, Any], reply: dict[str, Any] | None)
     except (KeyError, TypeError, ValueError, SyntaxError, MemoryError, RecursionError):
         text = None
     answer = answers.loads(text)
-    args = [answers.from_data(item) for item in key["args"]]
-    kwargs = {name: answers.from_data(item) for name, item in key["kwargs"].items()}
+    args, kwargs = question(key)
     checker = getattr(exercises, exercise.checker)
     try:
         result = checker(answer, *args, **kwargs)

@@ -21,7 +21,7 @@ import nbformat
 
 from coursework.course import Exercise, exercises_of
 from coursework.execute import ROOT, execute_in_kernel_env, notebook_client
-from coursework.solutions import CHECK_TAG, find_solutions, tags
+from coursework.solutions import CHECK_TAG, solution_cells, tags
 
 KEYS = ROOT / "_build" / "keys"
 MARK = "lstm-course-answer-key "
@@ -48,15 +48,12 @@ def compute_key(path: Path) -> dict[str, Any]:
     nb = nbformat.read(path, as_version=4)
     exercises = {exercise.label: exercise for exercise in exercises_of(nb, path.name)}
     run = nbformat.v4.new_notebook(metadata=nb.metadata)
-    label_of_check = {}
-    for solution in find_solutions(nb, path.name):
-        label_of_check[solution.checks[0]] = solution.label
-    for cell in nb.cells:
+    for inside, cell, _ in solution_cells(nb, path.name):  # each cell, with the solution it sits in
         if cell.cell_type != "code":
             continue
         run.cells.append(nbformat.v4.new_code_cell(cell.source, metadata={"tags": tags(cell)}))
-        if CHECK_TAG in tags(cell) and cell.source in label_of_check:
-            run.cells.append(nbformat.v4.new_code_cell(_recorder(exercises[label_of_check[cell.source]])))
+        if inside is not None and CHECK_TAG in tags(cell):
+            run.cells.append(nbformat.v4.new_code_cell(_recorder(exercises[inside])))
     execute_in_kernel_env(notebook_client(run, path.parent, timeout=600))
     key: dict[str, Any] = {}
     for cell in run.cells:
@@ -76,6 +73,15 @@ def compute_key(path: Path) -> dict[str, Any]:
     if missing:
         raise RuntimeError(f"{path.name}: the chapter ran, but no key was recorded for {', '.join(missing)}")
     return key
+
+
+def question(entry: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """The (args, kwargs) of a key entry's check, after the answer, as values again (not data)."""
+    from lstm_course.answers import from_data
+
+    return [from_data(item) for item in entry["args"]], {
+        name: from_data(item) for name, item in entry["kwargs"].items()
+    }
 
 
 def chapter_key(path: Path, folder: Path = KEYS) -> dict[str, Any]:

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +82,9 @@ class Reply:
     user_expressions: dict[str, Any] | None = None
 
 
+@cache
 def bwrap_works() -> bool:
-    """Whether bubblewrap is installed and can make the namespaces the sandbox uses here."""
+    """Whether bubblewrap is installed and can make the namespaces the sandbox uses here (asked once)."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return False

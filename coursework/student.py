@@ -29,7 +29,7 @@ import yaml
 from coursework import handout
 from coursework.course import exercises_of
 from coursework.execute import ROOT, chapter_paths
-from coursework.keys import chapter_key
+from coursework.keys import chapter_key, question
 from coursework.leaks import Fragment, distinctive_fragments, find_leaks
 from coursework.solutions import student_notebook
 
@@ -41,14 +41,12 @@ JB_FLAGS = ["--builder", "html", "--warningiserror", "--nitpick", "--keep-going"
 
 def student_checks(chapter: Path, nb: nbformat.NotebookNode) -> dict[str, str]:
     """{label: the student check cell} for a chapter, keyed from its answer key (``coursework.keys``)."""
-    from lstm_course.answers import from_data, make_key
+    from lstm_course.answers import make_key
 
     key = chapter_key(chapter)
     checks = {}
     for exercise in exercises_of(nb, chapter.name):
-        entry = key[exercise.label]
-        args = [from_data(item) for item in entry["args"]]
-        kwargs = {name: from_data(item) for name, item in entry["kwargs"].items()}
+        args, kwargs = question(key[exercise.label])
         key_text = make_key(exercise.label, exercise.checker, args, kwargs)
         checks[exercise.label] = exercise.student_check(key_text)
     return checks

@@ -29,7 +29,9 @@ from typing import Any
 
 import numpy as np
 
+from lstm_course import mistakes
 from lstm_course._validate import describe_value, to_numpy
+from lstm_course.exercises import _RIGHT, _WRONG, CheckResult, _as_numbers, _pieces
 
 __all__ = ["Shaped", "Unreadable", "check_answer", "dumps", "from_data", "loads", "make_key", "to_data"]
 
@@ -195,21 +197,6 @@ def _digest(label: str, canonical: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def _pieces(value: Any) -> list[Any]:
-    if isinstance(value, (list, tuple)) and value and all(not np.isscalar(item) for item in value):
-        return list(value)
-    return [value]
-
-
-def _numbers(value: Any) -> np.ndarray | None:
-    if value is None or isinstance(value, (str, bytes, dict, Unreadable, Shaped)):
-        return None
-    try:
-        return to_numpy(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-
-
 def _projection(label: str, index: int, size: int) -> np.ndarray:
     seed = int(hashlib.sha256(f"{label}/{index}".encode()).hexdigest()[:12], 16)
     vectors = np.random.default_rng(seed).standard_normal((PROJECTIONS, max(size, 1)))
@@ -246,8 +233,6 @@ def make_key(label: str, checker: str, args: list[Any], kwargs: dict[str, Any]) 
     arguments evaluated (``check_shape(answer, expected=(None, 16))`` gives ``"check_shape", [],
     {"expected": (None, 16)}``).
     """
-    from lstm_course import mistakes
-
     key: dict[str, Any] = {"label": label, "checker": checker}
     if checker == "check_close":
         expected = args[0] if args else kwargs["expected"]
@@ -291,14 +276,11 @@ def _open_axes(canonical: Any) -> Any:
     return [i for i, size in enumerate(canonical) if size is None]
 
 
-_RIGHT = "✓ Correct: "
-_WRONG = "✗ Not yet: "
 _KINDS = {"bool": "True or False", "int": "a whole number", "str": "a string"}
 
 
-def _say(ok: bool, message: str) -> Any:
-    from lstm_course.exercises import CheckResult
-
+def _say(ok: bool, message: str) -> CheckResult:
+    """A result line as the checkers write it; a student check has no expected value to hint at."""
     return CheckResult(ok, (_RIGHT if ok else _WRONG) + message)
 
 
@@ -360,14 +342,12 @@ def _form_problem(checker: str, form: Any, canonical: Any) -> str | None:
     return _rank_problem(form, got)
 
 
-def check_answer(answer: Any, key: str) -> Any:
+def check_answer(answer: Any, key: str) -> CheckResult:
     """The student edition's check: is ``answer`` right, and if not, what kind of mistake is it?
 
     It never says what the right answer is: ``key`` holds only fingerprints (see ``make_key``). The
     grade comes from the grader's own comparison, not from this check.
     """
-    from lstm_course import mistakes
-
     spec = _read_key(key)
     label, checker = spec["label"], spec["checker"]
     if checker == "check_close":
@@ -403,7 +383,7 @@ def check_answer(answer: Any, key: str) -> Any:
     return _say(False, f"{shown} is not the answer; look again at the question.")
 
 
-def _check_close_key(answer: Any, label: str, spec: dict[str, Any]) -> Any:
+def _check_close_key(answer: Any, label: str, spec: dict[str, Any]) -> CheckResult:
     shapes = [tuple(shape) for shape in spec["shapes"]]
     if answer is None:
         return _say(False, "there is no answer yet (it is None): compute it, then run the check again.")
@@ -412,7 +392,7 @@ def _check_close_key(answer: Any, label: str, spec: dict[str, Any]) -> Any:
         return _say(False, f"expected a list of {len(shapes)} results; got {describe_value(answer)}.")
     for index, (item, shape) in enumerate(zip(given, shapes, strict=True)):
         where = f"item {index} of the list: " if len(shapes) > 1 else ""
-        values = _numbers(item)
+        values = _as_numbers(item)
         if values is None:
             return _say(False, f"{where}expected numbers; got {describe_value(item)}.")
         if values.shape != shape:

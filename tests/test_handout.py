@@ -23,7 +23,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import time
 import tomllib
 import zipfile
@@ -36,7 +35,7 @@ from notebooks import ROOT, notebook_paths, read
 from packaging.requirements import Requirement
 
 from coursework import handout, student
-from coursework.execute import KERNEL_ENV
+from coursework.execute import KERNEL_ENV, overlay_venv
 from coursework.keys import chapter_key
 from coursework.leaks import distinctive_fragments, find_leaks
 from coursework.solutions import CHECK_TAG, STUB_TAG
@@ -214,11 +213,7 @@ def test_the_wheel_installs_in_a_fresh_venv_and_its_own_copy_imports_and_checks(
     (line,) = [line for line in requirement_lines(unpacked) if line.endswith(".whl")]
     install = [python, "-m", "pip", "install", "--no-index", "--no-deps", "--disable-pip-version-check", line]
     subprocess.run([*install, "--quiet"], cwd=unpacked, check=True)  # the requirement, read in the folder
-    site = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    (Path(site) / "course-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    overlay_venv(venv)  # NumPy and matplotlib from .venv, after the wheel is in (pip would see .venv's copy)
 
     # A student check of the hand-out, given the right answer (from the chapter's answer key).
     chapter = notebook_paths()[2]

@@ -12,15 +12,13 @@ comparison passes, in full mode, stderr included.
 from __future__ import annotations
 
 import subprocess
-import sys
-import sysconfig
 import time
 
 import pytest
 from notebooks import ROOT
 
 from coursework.course import SETUP_INSTALL
-from coursework.execute import kernel_environment, nbval_command
+from coursework.execute import kernel_environment, nbval_command, overlay_venv
 from coursework.handout import build_wheel
 
 CHAPTER = ROOT / "chapters" / "02_hidden_state.ipynb"
@@ -31,15 +29,7 @@ def bare(tmp_path_factory):
     """(python, wheel): a venv without lstm_course, and a wheel of it built from the checkout."""
     folder = tmp_path_factory.mktemp("fallback")
     wheel = build_wheel(folder / "wheels")  # from a copy: nothing is written into the checkout
-    subprocess.run([sys.executable, "-m", "venv", folder / "env"], check=True)
-    python = folder / "env" / "bin" / "python"
-    site = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    (folder / "env" / site.split("/env/", 1)[1] / "course.pth").write_text(
-        sysconfig.get_paths()["purelib"] + "\n"
-    )
+    python = overlay_venv(folder / "env")
     return python, wheel
 
 

@@ -19,13 +19,12 @@ import argparse
 import hashlib
 import subprocess
 import sys
-import sysconfig
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from coursework.execute import chapter_paths, kernel_environment, nbval_command  # noqa: E402
+from coursework.execute import chapter_paths, kernel_environment, nbval_command, overlay_venv  # noqa: E402
 
 VENV = ROOT / "_build" / "backends" / "venv"
 REQUIREMENTS = ROOT / "requirements-backends.txt"
@@ -43,15 +42,8 @@ def ensure_venv() -> float:
     if stamp.exists() and stamp.read_text() == wanted:
         return 0.0
     start = time.monotonic()
-    if not python().exists():
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-    site = subprocess.run(
-        [python(), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    # .venv's packages (TensorFlow, Keras, nbval, ...) and the course's root (lstm_course, coursework):
-    # a .pth line adds a folder but runs no .pth file in it, so .venv's editable install stays out.
-    Path(site, "course.pth").write_text(f"{sysconfig.get_paths()['purelib']}\n{ROOT}\n", encoding="utf-8")
+    # .venv's packages (TensorFlow, Keras, nbval, ...) and the course's root (lstm_course, coursework).
+    overlay_venv(VENV, ROOT)
     subprocess.run(
         [python(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", REQUIREMENTS],
         check=True,
