@@ -35,6 +35,8 @@ FACTS = {
     "stateful_fit_fails": {"tensorflow": False, "jax": False, "torch": True},
     # does predict, batch after batch, carry a stateful layer's state and write it back? (08)
     "predict_carries_state": {"tensorflow": True, "jax": False, "torch": True},
+    # does fit leave the state of its last batch in the layer's state variables? (08)
+    "fit_writes_state": {"tensorflow": True, "jax": False, "torch": True},
 }
 KINDS = ("LSTM", "GRU")
 
@@ -94,8 +96,11 @@ def test_fit_on_a_stateful_layer_fails_only_where_chapters_08_and_15_say(kind):
             stateful_model(kind).fit(x, y, **fit)
     else:
         stateful_model(kind).fit(x, y, **fit)
-    history = stateful_model(kind, use_cudnn=False).fit(x, y, **fit)  # the fix works everywhere
+    model = stateful_model(kind, use_cudnn=False)
+    history = model.fit(x, y, **fit)  # the fix works everywhere
     assert np.isfinite(history.history["loss"][-1])
+    written = not all(np.all(keras.ops.convert_to_numpy(v) == 0) for v in model.layers[1].states)
+    assert written == FACTS["fit_writes_state"][BACKEND], f"08_stateful: fit on {BACKEND} changed"
 
 
 def test_predict_carries_a_stateful_layers_state_only_where_chapter_08_says():
