@@ -11,6 +11,8 @@
 - ``datasets``: two small seeded sequence tasks, a classification and a per-step labelling.
 - ``tables``: ``shape_table_html(rows)``, a table of shapes as deterministic HTML.
 - ``weights``: ``seed_weights(layer, seed)``, weights that are the same on every Keras backend.
+- ``torch_reference``: PyTorch's ``nn.LSTM`` and ``nn.GRU`` in NumPy, and their weights carried to and from
+  Keras.
 - ``environment``: the versions the stored outputs were made with (``note_versions``).
 
 Importing the package does not import Keras, TensorFlow or matplotlib.
@@ -47,6 +49,13 @@ from lstm_course.shapes import (
 )
 from lstm_course.summary import describe
 from lstm_course.tables import shape_table_html
+from lstm_course.torch_reference import (
+    keras_weights_from_torch,
+    torch_gru,
+    torch_lstm,
+    torch_weight_shapes,
+    torch_weights_from_keras,
+)
 from lstm_course.weights import seed_weights
 
 __version__ = "0.1.0"
@@ -65,6 +74,7 @@ __all__ = [
     "check_value",
     "describe",
     "gru_param_count",
+    "keras_weights_from_torch",
     "lstm_cell_step",
     "lstm_forward",
     "lstm_output_shape",
@@ -83,4 +93,8 @@ __all__ = [
     "shape_table_html",
     "simple_rnn_param_count",
     "stack_output_shapes",
+    "torch_gru",
+    "torch_lstm",
+    "torch_weight_shapes",
+    "torch_weights_from_keras",
 ]

@@ -8,6 +8,10 @@ runs nbval, full mode, over the chapters (or --notebooks) with KERAS_BACKEND=jax
 prints each backend's summary line and time. Nothing is skipped or ignored per backend:
 tests/nbval_sanitize.cfg is the same file as always.
 
+With the torch backend it also runs tests/test_torch_reference.py, which proves lstm_course's NumPy
+transcription of ``torch.nn.LSTM``/``GRU`` equal to PyTorch itself. In .venv, without PyTorch, that test
+skips; here LSTM_COURSE_REQUIRE_TORCH=1 turns a missing PyTorch into a failure, and a skip fails the run too.
+
     .venv/bin/python tools/test_backends.py [--backend jax|torch ...] [--notebooks chapters/02_*.ipynb ...]
 
 Exit status 0 when every backend passed, 1 otherwise.
@@ -29,6 +33,8 @@ from coursework.execute import chapter_paths, kernel_environment, nbval_command,
 VENV = ROOT / "_build" / "backends" / "venv"
 REQUIREMENTS = ROOT / "requirements-backends.txt"
 BACKENDS = ("jax", "torch")
+TORCH_REFERENCE_TEST = "tests/test_torch_reference.py"
+TORCH_REFERENCE_LOG = "pytest-torch-reference.log"
 
 
 def python() -> Path:
@@ -53,15 +59,35 @@ def ensure_venv() -> float:
 
 
 def run(backend: str, notebooks: list[str], workers: int) -> tuple[int, str, float]:
+    """nbval over ``notebooks`` with Keras on ``backend``: (exit code, summary line, seconds)."""
     command = nbval_command(notebooks, workers=workers, extra=["-q"], python=python())
+    return run_logged(command, f"nbval-{backend}.log", KERAS_BACKEND=backend)
+
+
+def run_logged(command: list, log: str, **environment: str) -> tuple[int, str, float]:
+    """Run a pytest ``command`` in the kernel environment plus ``environment``; keep its output in ``log``."""
     start = time.monotonic()
     done = subprocess.run(
-        command, cwd=ROOT, env=kernel_environment(KERAS_BACKEND=backend), capture_output=True, text=True
+        command, cwd=ROOT, env=kernel_environment(**environment), capture_output=True, text=True
     )
-    log = VENV.parent / f"nbval-{backend}.log"
-    log.write_text(done.stdout + done.stderr, encoding="utf-8")
+    (VENV.parent / log).write_text(done.stdout + done.stderr, encoding="utf-8")
     summary = next((line for line in reversed(done.stdout.splitlines()) if " in " in line), "no summary")
     return done.returncode, summary.strip("= "), time.monotonic() - start
+
+
+def run_torch_reference() -> tuple[int, str, float]:
+    """tests/test_torch_reference.py with PyTorch required: a skip counts as a failure."""
+    pytest = [python(), "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider"]
+    command = [*pytest, TORCH_REFERENCE_TEST]
+    code, summary, seconds = run_logged(command, TORCH_REFERENCE_LOG, LSTM_COURSE_REQUIRE_TORCH="1")
+    return (code or int("skipped" in summary)), summary, seconds
+
+
+def report(label: str, code: int, summary: str, seconds: float, log: str) -> bool:
+    """Print one result line; True when it passed."""
+    verdict = "PASS" if code == 0 else "FAIL"
+    print(f"{label:6} {verdict}  {summary}  ({seconds:.0f} s; log: _build/backends/{log})", flush=True)
+    return code == 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,11 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     for backend in args.backend or BACKENDS:
         code, summary, seconds = run(backend, notebooks, args.workers)
-        verdict = "PASS" if code == 0 else "FAIL"
-        print(
-            f"{backend:6} {verdict}  {summary}  ({seconds:.0f} s; log: _build/backends/nbval-{backend}.log)"
-        )
-        failed += code != 0
+        failed += not report(backend, code, summary, seconds, f"nbval-{backend}.log")
+        if backend == "torch":
+            code, summary, seconds = run_torch_reference()
+            failed += not report(TORCH_REFERENCE_TEST, code, summary, seconds, TORCH_REFERENCE_LOG)
     return 1 if failed else 0
 
 
