@@ -8,9 +8,11 @@ runs nbval, full mode, over the chapters (or --notebooks) with KERAS_BACKEND=jax
 prints each backend's summary line and time. Nothing is skipped or ignored per backend:
 tests/nbval_sanitize.cfg is the same file as always.
 
-With the torch backend it also runs tests/test_torch_reference.py, which proves lstm_course's NumPy
-transcription of ``torch.nn.LSTM``/``GRU`` equal to PyTorch itself. In .venv, without PyTorch, that test
-skips; here LSTM_COURSE_REQUIRE_TORCH=1 turns a missing PyTorch into a failure, and a skip fails the run too.
+After each backend's nbval it runs that backend's tests: tests/test_backend_facts.py (the chapters'
+sentences that hold on one backend and not another, asserted on this one) and, with torch,
+tests/test_torch_reference.py, which proves lstm_course's NumPy transcription of ``torch.nn.LSTM``/``GRU``
+equal to PyTorch itself. In .venv, without PyTorch, that test skips; here LSTM_COURSE_REQUIRE_TORCH=1 turns a
+missing PyTorch into a failure, and any skip fails the run too.
 
     .venv/bin/python tools/test_backends.py [--backend jax|torch ...] [--notebooks chapters/02_*.ipynb ...]
 
@@ -33,8 +35,9 @@ from coursework.execute import chapter_paths, kernel_environment, nbval_command,
 VENV = ROOT / "_build" / "backends" / "venv"
 REQUIREMENTS = ROOT / "requirements-backends.txt"
 BACKENDS = ("jax", "torch")
-TORCH_REFERENCE_TEST = "tests/test_torch_reference.py"
-TORCH_REFERENCE_LOG = "pytest-torch-reference.log"
+# pytest files run with each backend, and those run with one backend only.
+BACKEND_TESTS = ["tests/test_backend_facts.py"]
+ONE_BACKEND_TESTS = {"torch": ["tests/test_torch_reference.py"]}
 
 
 def python() -> Path:
@@ -75,18 +78,20 @@ def run_logged(command: list, log: str, **environment: str) -> tuple[int, str, f
     return done.returncode, summary.strip("= "), time.monotonic() - start
 
 
-def run_torch_reference() -> tuple[int, str, float]:
-    """tests/test_torch_reference.py with PyTorch required: a skip counts as a failure."""
+def run_tests(backend: str) -> tuple[int, str, float]:
+    """The backend's BACKEND_TESTS and ONE_BACKEND_TESTS, PyTorch required: a skip is a failure."""
     pytest = [python(), "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider"]
-    command = [*pytest, TORCH_REFERENCE_TEST]
-    code, summary, seconds = run_logged(command, TORCH_REFERENCE_LOG, LSTM_COURSE_REQUIRE_TORCH="1")
+    command = [*pytest, *BACKEND_TESTS, *ONE_BACKEND_TESTS.get(backend, [])]
+    code, summary, seconds = run_logged(
+        command, f"pytest-{backend}.log", KERAS_BACKEND=backend, LSTM_COURSE_REQUIRE_TORCH="1"
+    )
     return (code or int("skipped" in summary)), summary, seconds
 
 
 def report(label: str, code: int, summary: str, seconds: float, log: str) -> bool:
     """Print one result line; True when it passed."""
     verdict = "PASS" if code == 0 else "FAIL"
-    print(f"{label:6} {verdict}  {summary}  ({seconds:.0f} s; log: _build/backends/{log})", flush=True)
+    print(f"{label:11} {verdict}  {summary}  ({seconds:.0f} s; log: _build/backends/{log})", flush=True)
     return code == 0
 
 
@@ -109,9 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     for backend in args.backend or BACKENDS:
         code, summary, seconds = run(backend, notebooks, args.workers)
         failed += not report(backend, code, summary, seconds, f"nbval-{backend}.log")
-        if backend == "torch":
-            code, summary, seconds = run_torch_reference()
-            failed += not report(TORCH_REFERENCE_TEST, code, summary, seconds, TORCH_REFERENCE_LOG)
+        code, summary, seconds = run_tests(backend)
+        failed += not report(f"{backend} tests", code, summary, seconds, f"pytest-{backend}.log")
     return 1 if failed else 0
 
 
