@@ -123,26 +123,26 @@ def _direction(
     return outputs, state
 
 
-def _weights(mode: str, state_dict: Any, features: int, num_layers: Any, bidirectional: Any) -> dict:
-    if not isinstance(state_dict, Mapping) or "weight_hh_l0" not in state_dict:
+def _width(state_dict: Any, name: str, mode: str) -> int:
+    """The second axis of ``state_dict[name]``, a 2-D weight matrix: the input width or ``hidden_size``."""
+    if not isinstance(state_dict, Mapping):
         raise TypeError(
-            f"state_dict must be a dict of arrays named as nn.{mode}.state_dict() names them "
-            f"('weight_ih_l0', ...); got {describe_value(state_dict)}"
+            f"state_dict must be a dict of arrays named as nn.{mode}'s; got {describe_value(state_dict)}"
         )
-    hidden = float_array(state_dict["weight_hh_l0"], "weight_hh_l0", 2, "(gates*hidden_size, hidden_size)")
-    shapes = torch_weight_shapes(
-        mode, features, hidden.shape[1], num_layers=num_layers, bidirectional=bidirectional
-    )
-    module = (
-        f"nn.{mode}(input_size={features}, hidden_size={hidden.shape[1]}, num_layers={num_layers}, "
-        f"bidirectional={bidirectional})"
-    )
-    if set(state_dict) != set(shapes):
-        differ = sorted(set(shapes) ^ set(state_dict))[0]
-        where = "missing" if differ in shapes else "unexpected"
+    if name not in state_dict:
+        raise ValueError(f"state_dict must hold {name!r}, as nn.{mode}'s does; got {list(state_dict)}")
+    return float_array(state_dict[name], name, 2, "(gates*hidden_size, width)").shape[1]
+
+
+def _checked(state_dict: Mapping, shapes: dict, module: str, *, exact: bool) -> dict[str, np.ndarray]:
+    """``state_dict``'s arrays of ``shapes`` as float64, or a ValueError naming the first that differs."""
+    differ = [name for name in shapes if name not in state_dict]
+    differ += [name for name in state_dict if name not in shapes] if exact else []
+    if differ:
+        where = "missing" if differ[0] in shapes else "unexpected"
         raise ValueError(
-            f"state_dict must hold the {len(shapes)} arrays of {module}, expected {list(shapes)}; "
-            f"got {len(state_dict)} arrays ({where}: {differ!r})"
+            f"state_dict must hold the {len(shapes)} arrays of {module}, {list(shapes)}; "
+            f"got {len(state_dict)} arrays ({where}: {differ[0]!r})"
         )
     weights = {}
     for name, shape in shapes.items():
@@ -156,7 +156,7 @@ def _initial(mode: str, hx: Any, shape: tuple[int, int, int]) -> list[np.ndarray
     if hx is None:
         return [np.zeros(shape) for _ in names]
     parts = list(hx) if mode == "LSTM" and isinstance(hx, (tuple, list)) else [hx]
-    if len(parts) != len(names) or (mode == "LSTM" and isinstance(hx, np.ndarray)):
+    if len(parts) != len(names):
         expected = "a tuple (h0, c0) of two arrays" if mode == "LSTM" else "an array h0"
         raise ValueError(f"hx must be {expected} of shape {shape} {_STATES_LAYOUT}; got {describe_value(hx)}")
     states = [float_array(part, name, 3, _STATES_LAYOUT) for part, name in zip(parts, names, strict=True)]
@@ -183,9 +183,14 @@ def _run(mode, inputs, state_dict, num_layers, bidirectional, batch_first, hx, l
     xs = float_array(inputs, "inputs", 3, layout)
     xs = xs.swapaxes(0, 1) if batch_first else xs
     steps, batch, features = xs.shape
-    weights = _weights(mode, state_dict, features, num_layers, bidirectional)
+    hidden = _width(state_dict, "weight_hh_l0", mode)
+    shapes = torch_weight_shapes(mode, features, hidden, num_layers=num_layers, bidirectional=bidirectional)
+    module = (
+        f"nn.{mode}(input_size={features}, hidden_size={hidden}, num_layers={num_layers}, "
+        f"bidirectional={bidirectional})"
+    )
+    weights = _checked(state_dict, shapes, module, exact=True)
     directions = 2 if bidirectional else 1
-    hidden = weights["weight_hh_l0"].shape[1]
     initial = _initial(mode, hx, (num_layers * directions, batch, hidden))
     lengths = _lengths(lengths, batch, steps)
     step = _lstm_step if mode == "LSTM" else _gru_step
@@ -325,28 +330,16 @@ def keras_weights_from_torch(state_dict: Mapping[str, Any], mode: str, *, layer:
         ``Bidirectional(...).get_weights()``.
     """
     mode, layer = choice(mode, "mode", tuple(_GATES)), _layer_index(layer)
-    if not isinstance(state_dict, Mapping):
-        raise TypeError(f"state_dict must be a dict of arrays; got {describe_value(state_dict)}")
-    directions = 2 if f"weight_hh_l{layer}_reverse" in state_dict else 1
-    names = [f"{name}_{suffix}" for suffix in _suffixes(layer, directions) for name in _NAMES]
-    missing = [name for name in names if name not in state_dict]
-    if missing:
-        raise ValueError(f"state_dict must hold {names} for layer {layer}; got no {missing[0]!r}")
-    hidden = float_array(state_dict[names[1]], names[1], 2, "(gates*hidden_size, hidden_size)").shape[1]
-    rows, module = _GATES[mode] * hidden, f"for nn.{mode} with hidden_size={hidden}"
+    width, hidden = (_width(state_dict, f"{name}_l{layer}", mode) for name in ("weight_ih", "weight_hh"))
+    suffixes = _suffixes(layer, 2 if f"weight_hh_l{layer}_reverse" in state_dict else 1)
+    one_layer = torch_weight_shapes(mode, width, hidden, bidirectional=len(suffixes) == 2)
+    shapes = {name.replace("_l0", f"_l{layer}"): shape for name, shape in one_layer.items()}
+    weights = _checked(
+        state_dict, shapes, f"layer {layer} of nn.{mode} with hidden_size={hidden}", exact=False
+    )
     arrays = []
-    for start in range(0, len(names), 4):
-        w_ih, w_hh, b_ih, b_hh = (
-            float_array(state_dict[name], name, 1 if name.startswith("bias") else 2, module)
-            for name in names[start : start + 4]
-        )
-        for array, name, shape in zip(
-            (w_ih, w_hh, b_ih, b_hh),
-            names[start : start + 4],
-            [(rows, w_ih.shape[1]), (rows, hidden), (rows,), (rows,)],
-            strict=True,
-        ):
-            expect_shape(array, name, shape, module)
+    for suffix in suffixes:
+        w_ih, w_hh, b_ih, b_hh = (weights[f"{name}_{suffix}"] for name in _NAMES)
         if mode == "LSTM":
             arrays += [w_ih.T, w_hh.T, b_ih + b_hh]
         else:

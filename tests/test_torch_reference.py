@@ -339,7 +339,7 @@ BAD_CALLS = [
     (
         lambda: torch_lstm(np.zeros((5, 2, 3)), [1, 2]),
         TypeError,
-        "state_dict must be a dict of arrays named as nn.LSTM",
+        "state_dict must be a dict of arrays named as nn.LSTM's; got [1, 2]",
     ),
     (
         lambda: torch_lstm(np.zeros((5, 2, 4)), LSTM_WEIGHTS),
@@ -349,12 +349,12 @@ BAD_CALLS = [
     (
         lambda: torch_lstm(np.zeros((5, 2, 3)), LSTM_WEIGHTS, num_layers=2),
         ValueError,
-        "(missing: 'bias_hh_l1')",
+        "(missing: 'weight_ih_l1')",
     ),
     (
         lambda: torch_lstm(np.zeros((5, 2, 3)), LSTM_WEIGHTS, bidirectional=True),
         ValueError,
-        "expected ['weight_ih_l0'",
+        "arrays of nn.LSTM(input_size=3, hidden_size=2, num_layers=1, bidirectional=True), ['weight_ih_l0'",
     ),
     (
         lambda: torch_lstm(np.zeros((5, 2, 3)), {**LSTM_WEIGHTS, "extra": 0}),
@@ -404,20 +404,24 @@ BAD_CALLS = [
     (
         lambda: keras_weights_from_torch(LSTM_WEIGHTS, "LSTM", layer=1),
         ValueError,
-        "state_dict must hold ['weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1'] for layer 1; "
-        "got no 'weight_ih_l1'",
+        "state_dict must hold 'weight_ih_l1', as nn.LSTM's does; got ['weight_ih_l0', 'weight_hh_l0', "
+        "'bias_ih_l0', 'bias_hh_l0']",
     ),
     (
         lambda: keras_weights_from_torch(LSTM_WEIGHTS, "GRU"),
         ValueError,
-        "weight_ih_l0 must have shape (6, 3) for nn.GRU with hidden_size=2; got shape (8, 3)",
+        "weight_ih_l0 must have shape (6, 3) for layer 0 of nn.GRU with hidden_size=2; got shape (8, 3)",
     ),
     (
         lambda: keras_weights_from_torch(LSTM_WEIGHTS, "LSTM", layer=-1),
         ValueError,
         "layer must be an integer >= 0; got -1",
     ),
-    (lambda: keras_weights_from_torch([], "LSTM"), TypeError, "state_dict must be a dict of arrays; got []"),
+    (
+        lambda: keras_weights_from_torch([], "LSTM"),
+        TypeError,
+        "state_dict must be a dict of arrays named as nn.LSTM's; got []",
+    ),
     (
         lambda: torch_weights_from_keras([np.zeros((3, 8))] * 2, "LSTM"),
         ValueError,
