@@ -9,7 +9,9 @@ test reads the behaviour expected on the backend it runs on from one table, ``FA
   with TensorFlow; with PyTorch both run a loop of PyTorch's own, with JAX the GRU does; a mask, or
   ``use_cudnn=False``, sends every layer to the generic loop on every backend (06 relies on the mask half).
 - 08 and 15 (stateful): ``fit`` on a stateful ``LSTM``/``GRU`` fails on PyTorch unless ``use_cudnn=False``;
-  ``predict`` carries the state from batch to batch on TensorFlow and PyTorch, and writes nothing back on JAX.
+  ``fit``, ``predict`` and ``train_on_batch`` carry the state from batch to batch on TensorFlow and PyTorch,
+  and write nothing back on JAX, whose compiled step keeps the state it was compiled with, past a
+  ``reset_state()``; a partial last batch raises on JAX and PyTorch and is silently broadcast on TensorFlow.
 
 When a Keras release changes one of these, the test names the chapter whose sentence to change.
 """
@@ -37,6 +39,12 @@ FACTS = {
     "predict_carries_state": {"tensorflow": True, "jax": False, "torch": True},
     # does fit leave the state of its last batch in the layer's state variables? (08)
     "fit_writes_state": {"tensorflow": True, "jax": False, "torch": True},
+    # and train_on_batch? (15)
+    "train_on_batch_writes_state": {"tensorflow": True, "jax": False, "torch": True},
+    # does predict start from zeros after reset_state(), once it has been compiled with another state? (15)
+    "reset_reaches_compiled_predict": {"tensorflow": True, "jax": False, "torch": True},
+    # what predict does with 5 samples and batch_size=2 on a stateful model of batch size 2 (15)
+    "partial_batch": {"tensorflow": "one row too many", "jax": "ValueError", "torch": "ValueError"},
 }
 KINDS = ("LSTM", "GRU")
 
@@ -116,3 +124,45 @@ def test_predict_carries_a_stateful_layers_state_only_where_chapter_08_says():
     carried = not np.allclose(together[2:], second_alone, atol=1e-6)
     expected = FACTS["predict_carries_state"][BACKEND]
     assert (written, carried) == (expected, expected), f"08_stateful: predict on {BACKEND} changed"
+
+
+def states_written(layer) -> bool:
+    return not all(np.all(keras.ops.convert_to_numpy(v) == 0) for v in layer.states)
+
+
+def test_train_on_batch_writes_the_state_only_where_chapter_15_says():
+    model = stateful_model("LSTM", use_cudnn=False)
+    rng = np.random.default_rng(4)
+    model.train_on_batch(rng.random((2, 5, 3)), rng.random((2, 1)))
+    assert states_written(model.layers[1]) == FACTS["train_on_batch_writes_state"][BACKEND], (
+        f"15_training: train_on_batch on {BACKEND} changed"
+    )
+
+
+def test_reset_state_reaches_a_compiled_predict_only_where_chapter_15_says():
+    model = stateful_model("LSTM")
+    layer = model.layers[1]
+    rng = np.random.default_rng(5)
+    first, second = rng.random((2, 5, 3)), rng.random((2, 5, 3))
+    model(first)  # a direct call writes the state on every backend (08)
+    assert states_written(layer)
+    model.predict(second, batch_size=2, verbose=0)  # compiled here, with that state in the variables
+    layer.reset_state()
+    again = model.predict(second, batch_size=2, verbose=0)
+    plain = keras.layers.LSTM(4)
+    plain.build((None, 5, 3))
+    plain.set_weights(layer.get_weights())
+    from_zeros = keras.ops.convert_to_numpy(model.layers[2](plain(second)))
+    assert np.allclose(again, from_zeros, atol=1e-5) == FACTS["reset_reaches_compiled_predict"][BACKEND], (
+        f"15_training: reset_state and a compiled predict on {BACKEND} changed"
+    )
+
+
+def test_a_partial_last_batch_does_what_chapter_15_says():
+    model = stateful_model("LSTM")
+    try:
+        rows = len(model.predict(np.random.default_rng(6).random((5, 5, 3)), batch_size=2, verbose=0))
+        outcome = "one row too many" if rows == 6 else f"{rows} rows"
+    except ValueError:
+        outcome = "ValueError"
+    assert outcome == FACTS["partial_batch"][BACKEND], f"15_training: a partial batch on {BACKEND} changed"
