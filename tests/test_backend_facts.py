@@ -39,7 +39,7 @@ FACTS = {
     "predict_carries_state": {"tensorflow": True, "jax": False, "torch": True},
     # does fit leave the state of its last batch in the layer's state variables? (08)
     "fit_writes_state": {"tensorflow": True, "jax": False, "torch": True},
-    # and train_on_batch? (15)
+    # and train_on_batch and evaluate? (08, 15)
     "train_on_batch_writes_state": {"tensorflow": True, "jax": False, "torch": True},
     # does predict start from zeros after reset_state(), once it has been compiled with another state? (15)
     "reset_reaches_compiled_predict": {"tensorflow": True, "jax": False, "torch": True},
@@ -130,12 +130,17 @@ def states_written(layer) -> bool:
     return not all(np.all(keras.ops.convert_to_numpy(v) == 0) for v in layer.states)
 
 
-def test_train_on_batch_writes_the_state_only_where_chapter_15_says():
+@pytest.mark.parametrize("method", ["train_on_batch", "evaluate"])
+def test_train_on_batch_and_evaluate_write_the_state_only_where_chapters_08_and_15_say(method):
     model = stateful_model("LSTM", use_cudnn=False)
     rng = np.random.default_rng(4)
-    model.train_on_batch(rng.random((2, 5, 3)), rng.random((2, 1)))
+    x, y = rng.random((2, 5, 3)), rng.random((2, 1))
+    if method == "evaluate":
+        model.evaluate(x, y, batch_size=2, verbose=0)
+    else:
+        model.train_on_batch(x, y)
     assert states_written(model.layers[1]) == FACTS["train_on_batch_writes_state"][BACKEND], (
-        f"15_training: train_on_batch on {BACKEND} changed"
+        f"15_training: {method} on {BACKEND} changed"
     )
 
 
