@@ -12,6 +12,8 @@ test reads the behaviour expected on the backend it runs on from one table, ``FA
   ``fit``, ``predict`` and ``train_on_batch`` carry the state from batch to batch on TensorFlow and PyTorch,
   and write nothing back on JAX, whose compiled step keeps the state it was compiled with, past a
   ``reset_state()``; a partial last batch raises on JAX and PyTorch and is silently broadcast on TensorFlow.
+- 16 (export): ``model.export`` writes a SavedModel of an LSTM model on TensorFlow and on JAX, and fails on
+  PyTorch (which would need ``torch_xla``); so the chapter exports in a TensorFlow process.
 
 When a Keras release changes one of these, the test names the chapter whose sentence to change.
 """
@@ -45,6 +47,8 @@ FACTS = {
     "reset_reaches_compiled_predict": {"tensorflow": True, "jax": False, "torch": True},
     # what predict does with 5 samples and batch_size=2 on a stateful model of batch size 2 (15)
     "partial_batch": {"tensorflow": "one row too many", "jax": "ValueError", "torch": "ValueError"},
+    # does model.export(path) write a SavedModel of an LSTM model? (16)
+    "export_works": {"tensorflow": True, "jax": True, "torch": False},
 }
 KINDS = ("LSTM", "GRU")
 
@@ -171,3 +175,14 @@ def test_a_partial_last_batch_does_what_chapter_15_says():
     except ValueError:
         outcome = "ValueError"
     assert outcome == FACTS["partial_batch"][BACKEND], f"15_training: a partial batch on {BACKEND} changed"
+
+
+def test_model_export_works_only_where_chapter_16_says(tmp_path):
+    inputs = keras.Input(shape=(None, 3))
+    model = keras.Model(inputs, keras.layers.LSTM(4, return_state=True)(inputs))
+    try:
+        model.export(str(tmp_path / "saved_model"), verbose=False)
+        works = (tmp_path / "saved_model" / "saved_model.pb").is_file()
+    except Exception:  # PyTorch: an error of torch.export's, or the ImportError for torch_xla
+        works = False
+    assert works == FACTS["export_works"][BACKEND], f"16_saving: model.export on {BACKEND} changed"
