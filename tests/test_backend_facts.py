@@ -42,7 +42,7 @@ FACTS = {
     # does fit leave the state of its last batch in the layer's state variables? (08)
     "fit_writes_state": {"tensorflow": True, "jax": False, "torch": True},
     # and train_on_batch and evaluate? (08, 15)
-    "train_on_batch_writes_state": {"tensorflow": True, "jax": False, "torch": True},
+    "train_and_evaluate_write_state": {"tensorflow": True, "jax": False, "torch": True},
     # does predict start from zeros after reset_state(), once it has been compiled with another state? (15)
     "reset_reaches_compiled_predict": {"tensorflow": True, "jax": False, "torch": True},
     # what predict does with 5 samples and batch_size=2 on a stateful model of batch size 2 (15)
@@ -98,6 +98,10 @@ def stateful_model(kind: str, **options) -> keras.Model:
     return model
 
 
+def states_written(layer) -> bool:
+    return not all(np.all(keras.ops.convert_to_numpy(v) == 0) for v in layer.states)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_fit_on_a_stateful_layer_fails_only_where_chapters_08_and_15_say(kind):
     rng = np.random.default_rng(2)
@@ -111,8 +115,9 @@ def test_fit_on_a_stateful_layer_fails_only_where_chapters_08_and_15_say(kind):
     model = stateful_model(kind, use_cudnn=False)
     history = model.fit(x, y, **fit)  # the fix works everywhere
     assert np.isfinite(history.history["loss"][-1])
-    written = not all(np.all(keras.ops.convert_to_numpy(v) == 0) for v in model.layers[1].states)
-    assert written == FACTS["fit_writes_state"][BACKEND], f"08_stateful: fit on {BACKEND} changed"
+    assert states_written(model.layers[1]) == FACTS["fit_writes_state"][BACKEND], (
+        f"08_stateful: fit on {BACKEND} changed"
+    )
 
 
 def test_predict_carries_a_stateful_layers_state_only_where_chapter_08_says():
@@ -120,7 +125,7 @@ def test_predict_carries_a_stateful_layers_state_only_where_chapter_08_says():
     layer = model.layers[1]
     x = np.random.default_rng(3).random((4, 5, 3))
     model.predict(x, batch_size=2, verbose=0)
-    written = not all(np.all(keras.ops.convert_to_numpy(v) == 0) for v in layer.states)
+    written = states_written(layer)
     layer.reset_state()
     second_alone = keras.ops.convert_to_numpy(model(x[2:]))
     layer.reset_state()
@@ -128,10 +133,6 @@ def test_predict_carries_a_stateful_layers_state_only_where_chapter_08_says():
     carried = not np.allclose(together[2:], second_alone, atol=1e-6)
     expected = FACTS["predict_carries_state"][BACKEND]
     assert (written, carried) == (expected, expected), f"08_stateful: predict on {BACKEND} changed"
-
-
-def states_written(layer) -> bool:
-    return not all(np.all(keras.ops.convert_to_numpy(v) == 0) for v in layer.states)
 
 
 @pytest.mark.parametrize("method", ["train_on_batch", "evaluate"])
@@ -143,7 +144,7 @@ def test_train_on_batch_and_evaluate_write_the_state_only_where_chapters_08_and_
         model.evaluate(x, y, batch_size=2, verbose=0)
     else:
         model.train_on_batch(x, y)
-    assert states_written(model.layers[1]) == FACTS["train_on_batch_writes_state"][BACKEND], (
+    assert states_written(model.layers[1]) == FACTS["train_and_evaluate_write_state"][BACKEND], (
         f"15_training: {method} on {BACKEND} changed"
     )
 
